@@ -1,0 +1,37 @@
+/**
+ * Tensors backend selection. `@tensorflow/tfjs` is imported (not tfjs-core alone) so that
+ * gradients are registered. `tensorflow` (tfjs-node-gpu / tfjs-node) is an optional
+ * dependency whose install downloads libtensorflow; `auto` uses it only if it loads.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+
+export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+const require = createRequire(import.meta.url);
+
+function tryLoadTensorflow(): string | null {
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try { require(pkg); return pkg; } catch { /* not installed or libtensorflow missing */ }
+  }
+  return null;
+}
+
+/** Initialise the requested backend; returns the name of the backend actually in use. */
+export async function initBackend(name: BackendName = 'auto'): Promise<string> {
+  if (name === 'tensorflow' || name === 'auto') {
+    const pkg = tryLoadTensorflow();
+    if (pkg && (await tf.setBackend('tensorflow'))) { await tf.ready(); return 'tensorflow'; }
+    if (name === 'tensorflow') throw new Error('backend "tensorflow": neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node could be loaded (install one of them, or use --backend wasm)');
+  }
+  if (name === 'wasm' || name === 'auto') {
+    try { if (await tf.setBackend('wasm')) { await tf.ready(); return 'wasm'; } }
+    catch (e) { if (name === 'wasm') throw new Error(`backend "wasm" failed to initialise: ${(e as Error).message}`); }
+  }
+  await tf.setBackend('cpu'); await tf.ready();
+  return 'cpu';
+}
+
+export { tf };

@@ -1,0 +1,181 @@
+/**
+ * A network = hidden layers (dense or conv2d, ReLU) + task heads.
+ * Every hidden layer exposes what pruning methods need (CLNP, PackNet):
+ *  - `units`: neurons (dense) or filters (conv) — the unit of pruning;
+ *  - a unit mask (silences units in the forward pass, used to try a pruning);
+ *  - the map from a weight's input row to the previous layer's unit (`inputUnitOfRow`);
+ *  - per-unit activity (mean ReLU output; for conv averaged over positions).
+ * Freezing lives in `trainable`: per-parameter 0/1 masks applied by the optimiser to the
+ * *update* (not only the gradient), so Adam's moments cannot move a frozen weight.
+ */
+import { tf } from './backend.js';
+import type { Rng } from './rng.js';
+import type { LayerConfig, NetworkConfig } from './schemas/suite.js';
+import { inputSize } from './task.js';
+
+export interface Param { name: string; variable: tf.Variable }
+
+export class HiddenLayer {
+  unitMask: tf.Tensor1D | null = null;
+  constructor(
+    readonly index: number,
+    readonly kind: 'dense' | 'conv2d',
+    readonly W: tf.Variable,          // dense [in, units]; conv [k, k, inC, units]
+    readonly b: tf.Variable,          // [units]
+    readonly prevUnits: number | null, // units of the previous hidden layer; null = raw input
+    readonly pool: number,
+    readonly padding: 'same' | 'valid',
+    readonly dropout: number,
+    readonly flattenBefore: boolean,   // dense layer reading a conv layer's feature map
+  ) {}
+
+  get units(): number { return this.b.shape[0]; }
+  get name(): string { return `l${this.index}`; }
+
+  /** Unit (of the previous layer) that feeds row r of W viewed as [rows, units]; -1 = input. */
+  inputUnitOfRow(r: number): number { return this.prevUnits === null ? -1 : r % this.prevUnits; }
+  get rows(): number { return this.W.size / this.units; }
+
+  /** Build a mask shaped like W from f(inputUnit, unit); inputUnit is -1 for raw input. */
+  weightMask(f: (inputUnit: number, unit: number) => number): Float32Array {
+    const rows = this.rows, units = this.units, out = new Float32Array(this.W.size);
+    for (let r = 0; r < rows; r++) {
+      const iu = this.inputUnitOfRow(r);
+      for (let u = 0; u < units; u++) out[r * units + u] = f(iu, u);
+    }
+    return out;
+  }
+
+  /** ReLU pre-pool output (masked) and the layer output passed on. */
+  forward(x: tf.Tensor, training: boolean, seed: () => number): { act: tf.Tensor; out: tf.Tensor } {
+    let h: tf.Tensor;
+    if (this.kind === 'dense') {
+      const x2 = this.flattenBefore ? x.reshape([x.shape[0], -1]) : x;
+      h = tf.fused.matMul({ a: x2 as tf.Tensor2D, b: this.W as unknown as tf.Tensor2D, bias: this.b, activation: 'relu' });
+    } else {
+      h = tf.fused.conv2d({ x: x as tf.Tensor4D, filter: this.W as unknown as tf.Tensor4D, strides: 1, pad: this.padding, bias: this.b, activation: 'relu' });
+    }
+    if (this.unitMask) h = h.mul(this.unitMask);
+    let out = h;
+    if (this.pool > 1) out = tf.maxPool(out as tf.Tensor4D, this.pool, this.pool, 'valid');
+    if (training && this.dropout > 0) out = tf.dropout(out, this.dropout, undefined, seed());
+    return { act: h, out };
+  }
+}
+
+export interface Head { W: tf.Variable; b: tf.Variable }
+
+export class Network {
+  /** Per-parameter update masks (1 = trainable); absent = fully trainable. */
+  readonly trainable = new Map<string, tf.Tensor>();
+
+  constructor(
+    readonly inputShape: number[],
+    readonly layers: HiddenLayer[],
+    readonly heads: Head[],
+    private readonly dropoutRng: Rng,
+  ) {}
+
+  /** Forward pass: x is [N, prod(inputShape)]; returns logits of `head` and hidden activations. */
+  forward(x: tf.Tensor2D, head: number, training = false): { logits: tf.Tensor2D; activations: tf.Tensor[] } {
+    let h: tf.Tensor = this.inputShape.length > 1 ? x.reshape([x.shape[0], ...this.inputShape]) : x;
+    const activations: tf.Tensor[] = [];
+    const seed = () => this.dropoutRng.uint32();
+    for (const layer of this.layers) {
+      const { act, out } = layer.forward(h, training, seed);
+      activations.push(act);
+      h = out;
+    }
+    if (h.rank > 2) h = h.reshape([h.shape[0], -1]);
+    const H = this.heads[head];
+    const logits = tf.matMul(h as tf.Tensor2D, H.W as unknown as tf.Tensor2D).add(H.b) as tf.Tensor2D;
+    return { logits, activations };
+  }
+
+  /** Unit of the last hidden layer that feeds row r of a head's W. */
+  headInputUnitOfRow(r: number): number { return r % this.layers[this.layers.length - 1].units; }
+
+  /** Every parameter by name: l{i}.W, l{i}.b, head{k}.W, head{k}.b. */
+  params(): Param[] {
+    return [...this.hiddenParams(), ...this.heads.flatMap((_, k) => this.headParams(k))];
+  }
+  hiddenParams(): Param[] {
+    return this.layers.flatMap((l) => [{ name: `${l.name}.W`, variable: l.W }, { name: `${l.name}.b`, variable: l.b }]);
+  }
+  headParams(k: number): Param[] {
+    return [{ name: `head${k}.W`, variable: this.heads[k].W }, { name: `head${k}.b`, variable: this.heads[k].b }];
+  }
+  /** Parameters trained on a task with head `head`: hidden layers + that head. */
+  taskParams(head: number): Param[] { return [...this.hiddenParams(), ...this.headParams(head)]; }
+  /** Parameters shared by all tasks: what weight-elasticity penalties regularise.
+   *  Multi-head: hidden layers only (other tasks' heads are never trained again);
+   *  single shared head: hidden layers + the head. */
+  sharedParams(): Param[] { return this.heads.length > 1 ? this.hiddenParams() : this.params(); }
+
+  setTrainable(name: string, mask: tf.Tensor): void {
+    this.trainable.get(name)?.dispose();
+    this.trainable.set(name, tf.keep(mask));
+  }
+
+  /** Clear the per-layer unit masks set for a trial pruning. */
+  clearUnitMasks(): void { for (const l of this.layers) { l.unitMask?.dispose(); l.unitMask = null; } }
+
+  dispose(): void {
+    this.clearUnitMasks();
+    for (const p of this.params()) p.variable.dispose();
+    for (const m of this.trainable.values()) m.dispose();
+    this.trainable.clear();
+  }
+}
+
+/** Glorot-uniform weights from the run's RNG (backend-independent), zero biases. */
+export function glorot(rng: Rng, shape: number[], fanIn: number, fanOut: number): Float32Array {
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < out.length; i++) out[i] = (2 * rng.next() - 1) * limit;
+  return out;
+}
+
+/** Build hidden layers from the config and one head per entry of `headOutputs`. */
+let networkCount = 0;
+
+export function buildNetwork(cfg: NetworkConfig, inputShape: number[], headOutputs: number[], rng: Rng): Network {
+  const init = rng.fork('init');
+  const id = `net${networkCount++}`; // tfjs variable names are global: make them unique
+  const layers: HiddenLayer[] = [];
+  let shape = [...inputShape];             // current feature shape (without batch)
+  let prevUnits: number | null = null;
+  let spatial = inputShape.length === 3;   // conv layers need [H, W, C]
+  const cfgs: LayerConfig[] = cfg.layers;
+  for (let i = 0; i < cfgs.length; i++) {
+    const c = cfgs[i];
+    if (c.type === 'dropout') continue;
+    const next = cfgs[i + 1];
+    const dropout = next?.type === 'dropout' ? next.rate : 0;
+    const idx = layers.length;
+    if (c.type === 'dense') {
+      const fanIn = inputSize(shape);
+      const W = tf.variable(tf.tensor2d(glorot(init, [fanIn, c.units], fanIn, c.units), [fanIn, c.units]), true, `${id}.l${idx}.W`);
+      const b = tf.variable(tf.zeros([c.units]), true, `${id}.l${idx}.b`);
+      layers.push(new HiddenLayer(idx, 'dense', W, b, prevUnits, 1, 'same', dropout, shape.length > 1));
+      shape = [c.units];
+    } else {
+      if (!spatial) throw new Error(`network.layers[${i}]: conv2d needs an image input shape [H, W, C] (got [${inputShape.join(', ')}]) and cannot follow a dense layer`);
+      const [H, Wd, C] = shape, k = c.kernelSize;
+      const fanIn = k * k * C, fanOut = k * k * c.filters;
+      const W = tf.variable(tf.tensor4d(glorot(init, [k, k, C, c.filters], fanIn, fanOut), [k, k, C, c.filters]), true, `${id}.l${idx}.W`);
+      const b = tf.variable(tf.zeros([c.filters]), true, `${id}.l${idx}.b`);
+      layers.push(new HiddenLayer(idx, 'conv2d', W, b, prevUnits, c.pool, c.padding, dropout, false));
+      const oh = c.padding === 'same' ? H : H - k + 1, ow = c.padding === 'same' ? Wd : Wd - k + 1;
+      shape = [Math.floor(oh / c.pool), Math.floor(ow / c.pool), c.filters];
+    }
+    prevUnits = layers[idx].units;
+    spatial = shape.length === 3;
+  }
+  const features = inputSize(shape);
+  const heads = headOutputs.map((k, h) => ({
+    W: tf.variable(tf.tensor2d(glorot(init, [features, k], features, k), [features, k]), true, `${id}.head${h}.W`),
+    b: tf.variable(tf.zeros([k]), true, `${id}.head${h}.b`),
+  }));
+  return new Network(inputShape, layers, heads, rng.fork('dropout'));
+}

@@ -1,0 +1,68 @@
+/**
+ * SGD and Adam (Kingma & Ba 2015, Alg. 1) written out so that every update can be
+ * multiplied by the parameter's trainable mask: a frozen weight receives an update of
+ * exactly 0, so θ − 0 = θ bit for bit, whatever Adam's moments hold. A fresh optimiser
+ * (zero moments) is made for every task.
+ */
+import { tf } from './backend.js';
+import type { Param } from './network.js';
+import type { TrainingConfig } from './schemas/suite.js';
+
+export interface Optimizer {
+  /** Apply grads (by variable name) to params; `masks` multiply the updates. */
+  step(params: Param[], grads: Record<string, tf.Tensor>, masks: Map<string, tf.Tensor>): void;
+  dispose(): void;
+}
+
+export function makeOptimizer(cfg: Pick<TrainingConfig, 'optimizer' | 'lr'>): Optimizer {
+  return cfg.optimizer === 'sgd' ? new Sgd(cfg.lr) : new Adam(cfg.lr);
+}
+
+class Sgd implements Optimizer {
+  constructor(private readonly lr: number) {}
+  step(params: Param[], grads: Record<string, tf.Tensor>, masks: Map<string, tf.Tensor>): void {
+    tf.tidy(() => {
+      for (const { name, variable } of params) {
+        const g = grads[name];
+        if (!g) continue;
+        const m = masks.get(name);
+        const upd = g.mul(this.lr);
+        variable.assign(variable.sub(m ? upd.mul(m) : upd));
+      }
+    });
+  }
+  dispose(): void {}
+}
+
+class Adam implements Optimizer {
+  private t = 0;
+  private readonly m = new Map<string, tf.Variable>();
+  private readonly v = new Map<string, tf.Variable>();
+  constructor(private readonly lr: number, private readonly beta1 = 0.9, private readonly beta2 = 0.999, private readonly eps = 1e-7) {}
+
+  step(params: Param[], grads: Record<string, tf.Tensor>, masks: Map<string, tf.Tensor>): void {
+    this.t++;
+    const lrT = (this.lr * Math.sqrt(1 - this.beta2 ** this.t)) / (1 - this.beta1 ** this.t);
+    tf.tidy(() => {
+      for (const { name, variable } of params) {
+        const g = grads[name];
+        if (!g) continue;
+        let m = this.m.get(name), v = this.v.get(name);
+        if (!m || !v) {
+          m = tf.variable(tf.zerosLike(variable), false); v = tf.variable(tf.zerosLike(variable), false);
+          this.m.set(name, m); this.v.set(name, v);
+        }
+        m.assign(m.mul(this.beta1).add(g.mul(1 - this.beta1)));
+        v.assign(v.mul(this.beta2).add(g.square().mul(1 - this.beta2)));
+        const upd = m.div(v.sqrt().add(this.eps)).mul(lrT);
+        const mask = masks.get(name);
+        variable.assign(variable.sub(mask ? upd.mul(mask) : upd));
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const x of [...this.m.values(), ...this.v.values()]) x.dispose();
+    this.m.clear(); this.v.clear();
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The suite file a user writes (benchmarks/*.json). Every object is strict: an unknown
+ * field is an error naming it. Method hyper-parameters are checked against each
+ * method's own schema by the registry (packages/methods).
+ */
+import { z } from 'zod';
+
+export const DenseLayerSchema = z.strictObject({
+  type: z.literal('dense'),
+  units: z.number().int().positive().describe('hidden units (ReLU)'),
+});
+export const ConvLayerSchema = z.strictObject({
+  type: z.literal('conv2d'),
+  filters: z.number().int().positive(),
+  kernelSize: z.number().int().positive().default(3),
+  padding: z.enum(['same', 'valid']).default('same'),
+  pool: z.number().int().min(1).default(1).describe('max-pool size after the layer (1 = none)'),
+});
+export const DropoutLayerSchema = z.strictObject({
+  type: z.literal('dropout'),
+  rate: z.number().min(0).max(0.9),
+});
+export const LayerSchema = z.discriminatedUnion('type', [DenseLayerSchema, ConvLayerSchema, DropoutLayerSchema]);
+export const NetworkSchema = z.strictObject({
+  layers: z.array(LayerSchema).min(1).describe('hidden layers in order; heads are added per scenario'),
+});
+
+export const DatasetSchema = z.strictObject({
+  name: z.enum(['mnist', 'fashion-mnist', 'kmnist', 'cifar10', 'cifar100', 'cifar10-100']),
+  source: z.union([z.literal('embedded'), z.strictObject({ dir: z.string().min(1) })]).default('embedded'),
+  limit: z.number().int().positive().optional().describe('use at most this many training samples per class'),
+});
+
+export const ScenarioSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('split'),
+    incremental: z.enum(['task', 'domain', 'class']).default('task'),
+    tasks: z.number().int().min(1).default(5),
+    classesPerTask: z.number().int().min(1).default(2),
+  }),
+  z.strictObject({
+    type: z.literal('permuted'),
+    incremental: z.enum(['task', 'domain']).default('domain'),
+    tasks: z.number().int().min(1).default(10),
+  }),
+  z.strictObject({
+    type: z.literal('rotated'),
+    incremental: z.enum(['task', 'domain']).default('domain'),
+    tasks: z.number().int().min(1).default(5),
+    maxDegrees: z.number().default(180),
+  }),
+  z.strictObject({
+    type: z.literal('split-cifar'),
+    incremental: z.literal('task').default('task'),
+    tasks: z.number().int().min(1).max(11).default(6),
+  }),
+]);
+
+export const TrainingSchema = z.strictObject({
+  optimizer: z.enum(['sgd', 'adam']).default('adam'),
+  lr: z.number().positive().default(1e-3),
+  epochs: z.number().int().positive().default(1),
+  batchSize: z.number().int().positive().default(128),
+  validationFraction: z.number().min(0).max(0.5).default(0.1),
+});
+
+export const MethodEntrySchema = z.strictObject({
+  name: z.string().min(1),
+  label: z.string().optional().describe('name shown in reports (default: the method name)'),
+  hyperparameters: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const OrderingsSchema = z.union([
+  z.strictObject({ random: z.number().int().min(1), seed: z.number().int().default(0), includeIdentity: z.boolean().default(true) }),
+  z.strictObject({ explicit: z.array(z.array(z.number().int().min(0))).min(1) }),
+]);
+
+export const SuiteSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: z.string().regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, . _ - only'),
+  description: z.string().optional(),
+  dataset: DatasetSchema,
+  scenario: ScenarioSchema,
+  network: NetworkSchema,
+  training: TrainingSchema.default(TrainingSchema.parse({})),
+  methods: z.array(MethodEntrySchema).min(1),
+  seeds: z.array(z.number().int().min(0)).min(1).default([0]),
+  orderings: OrderingsSchema.default({ explicit: [[]] }).describe('task orderings; [] = the natural order'),
+});
+
+export type Suite = z.infer<typeof SuiteSchema>;
+export type SuiteInput = z.input<typeof SuiteSchema>;
+export type NetworkConfig = z.infer<typeof NetworkSchema>;
+export type LayerConfig = z.infer<typeof LayerSchema>;
+export type TrainingConfig = z.infer<typeof TrainingSchema>;
+export type ScenarioConfig = z.infer<typeof ScenarioSchema>;
+export type DatasetConfig = z.infer<typeof DatasetSchema>;
+export type MethodEntry = z.infer<typeof MethodEntrySchema>;
+
+/** One run of the matrix: everything that determines its result. */
+export const RunConfigSchema = z.strictObject({
+  suite: z.string(),
+  dataset: DatasetSchema,
+  scenario: ScenarioSchema,
+  network: NetworkSchema,
+  training: TrainingSchema,
+  method: z.string(),
+  label: z.string(),
+  hyperparameters: z.record(z.string(), z.unknown()),
+  seed: z.number().int(),
+  ordering: z.array(z.number().int()),
+});
+export type RunConfig = z.infer<typeof RunConfigSchema>;

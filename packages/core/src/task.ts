@@ -1,0 +1,38 @@
+/**
+ * The data a continual-learning run consumes. Samples live in flat typed arrays
+ * (never per-sample JS arrays): `x` is [n, ...inputShape] row-major, `y` the labels.
+ */
+export interface Split {
+  x: Float32Array;   // [n * prod(inputShape)]
+  y: Int32Array;     // [n], labels in the task's output space
+  n: number;
+}
+
+export interface TaskData {
+  id: number;             // task index in the *training order* (0 = first trained)
+  name: string;           // e.g. "digits 0/1" or "permutation 3"
+  classes: number[];      // original dataset classes in this task
+  train: Split;
+  validation: Split;
+  test: Split;
+}
+
+export type Incremental = 'task' | 'domain' | 'class';
+
+export interface Scenario {
+  name: string;
+  incremental: Incremental;
+  inputShape: number[];   // e.g. [784] or [28, 28, 1]
+  /** Output units of each head: multi-head (task-IL) has one head per task. */
+  headOutputs: number[];
+  tasks: TaskData[];
+}
+
+/** Which head a task uses: its own in task-incremental, the shared head 0 otherwise. */
+export function headOf(scenario: Pick<Scenario, 'incremental'>, taskId: number): number {
+  return scenario.incremental === 'task' ? taskId : 0;
+}
+
+export function inputSize(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,150 @@
+/**
+ * The one training loop (DESIGN.md, "Methods never own the loop"). For each task in
+ * training order: method.beforeTask → epochs of mini-batch steps → method.afterTask →
+ * evaluate every task's test split into row t of the accuracy matrix R.
+ */
+import { tf } from './backend.js';
+import { concatSplits, forEachBatch, gather, planEpoch } from './batches.js';
+import type { ContinualMethod, MethodContext, TaskTools } from './method.js';
+import { buildNetwork, type Network, type Param } from './network.js';
+import { makeOptimizer } from './optimizer.js';
+import type { Rng } from './rng.js';
+import type { NetworkConfig, TrainingConfig } from './schemas/suite.js';
+import { headOf, type Scenario, type Split, type TaskData } from './task.js';
+
+export interface Progress { task: number; tasks: number; epoch: number; epochs: number; step: number; steps: number; loss: number }
+
+export interface TrainOptions {
+  scenario: Scenario;
+  network: NetworkConfig;
+  training: TrainingConfig;
+  method: ContinualMethod;
+  rng: Rng;
+  onProgress?: (p: Progress) => void;
+  /** Called after each task's evaluation (tests check tensor counts here). */
+  onTaskEnd?: (task: number, net: Network) => void;
+}
+
+export interface TrainResult {
+  accuracyMatrix: number[][];
+  randomInitAccuracy: number[];
+  diagnostics: Record<string, unknown>;
+  warnings: string[];
+  trainSeconds: number;
+  samplesTrained: number;
+}
+
+export class DivergenceError extends Error {}
+
+/** Fraction of a split classified correctly with head `head`. */
+export function accuracy(net: Network, split: Split, head: number, batchSize = 1000): number {
+  if (split.n === 0) return 0;
+  let correct = 0;
+  forEachBatch(split, batchSize, (x, y) => {
+    correct += tf.tidy(() => net.forward(x, head).logits.argMax(1).equal(y).sum().dataSync()[0]);
+  });
+  return correct / split.n;
+}
+
+export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
+  const { scenario, training, method } = opts;
+  const net = buildNetwork(opts.network, scenario.inputShape, scenario.headOutputs, opts.rng);
+  const shuffleRng = opts.rng.fork('shuffle');
+  const warnings: string[] = [];
+  const ctx = {
+    net, scenario, training, rng: opts.rng.fork('method'), taskId: -1, head: 0, finished: [] as TaskData[],
+    warn: (m: string) => { warnings.push(m); },
+  } satisfies MethodContext;
+  let trainSeconds = 0, samplesTrained = 0;
+  const T = scenario.tasks.length;
+  const evalAll = () => scenario.tasks.map((t) => accuracy(net, t.test, headOf(scenario, t.id)));
+
+  /** `epochs` epochs of mini-batch steps on the method's training sources for `task`. */
+  const trainEpochs = (task: TaskData, epochs: number) => {
+    const tasks = method.trainingTasks?.(task, ctx) ?? [task];
+    // A shared head mixes all sources inside a batch; separate heads take turns batch by batch.
+    const sources = scenario.incremental === 'task' || tasks.length === 1
+      ? tasks.map((t) => ({ split: t.train, head: headOf(scenario, t.id) }))
+      : [{ split: concatSplits(tasks.map((t) => t.train)), head: 0 }];
+    const optimizer = makeOptimizer(training);
+    const t0 = performance.now();
+    try {
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        const plan = planEpoch(sources.map((s) => s.split.n), training.batchSize, shuffleRng);
+        plan.forEach(({ source, idx }, step) => {
+          const { split, head } = sources[source];
+          const loss = trainStep(net, method, ctx, optimizer, split, idx, head, scenario.headOutputs[head]);
+          if (!Number.isFinite(loss)) throw new DivergenceError(`loss is ${loss} at task ${task.id}, epoch ${epoch}, step ${step}`);
+          samplesTrained += idx.length;
+          opts.onProgress?.({ task: task.id, tasks: T, epoch, epochs, step, steps: plan.length, loss });
+        });
+      }
+    } finally {
+      optimizer.dispose();
+      trainSeconds += (performance.now() - t0) / 1000;
+    }
+  };
+  const tools: TaskTools = { accuracy: (split, head) => accuracy(net, split, head), train: trainEpochs };
+
+  try {
+    const randomInitAccuracy = evalAll();
+    const R: number[][] = [];
+    method.setup?.(ctx);
+    for (const task of scenario.tasks) {
+      ctx.taskId = task.id; ctx.head = headOf(scenario, task.id);
+      method.beforeTask?.(task, ctx);
+      trainEpochs(task, training.epochs);
+      await method.afterTask?.(task, ctx, tools);
+      ctx.finished.push(task);
+      R.push(evalAll());
+      opts.onTaskEnd?.(task.id, net);
+    }
+    return { accuracyMatrix: R, randomInitAccuracy, diagnostics: method.diagnostics?.() ?? {}, warnings, trainSeconds, samplesTrained };
+  } finally {
+    method.dispose?.();
+    net.dispose();
+  }
+}
+
+/** One optimiser step; returns the task loss. Every tensor made here is freed here. */
+function trainStep(net: Network, method: ContinualMethod, ctx: MethodContext, optimizer: ReturnType<typeof makeOptimizer>,
+  split: Split, idx: Int32Array, head: number, outputs: number): number {
+  const params = net.taskParams(head);
+  const vars = params.map((p) => p.variable);
+  return tf.tidy(() => {
+    const { x, y } = gather(split, idx);
+    const task = tf.variableGrads(() => {
+      const { logits, activations } = net.forward(x, head, true);
+      const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, outputs), logits) as tf.Scalar;
+      return method.activityPenalty ? ce.add(method.activityPenalty(activations, ctx)) : ce;
+    }, vars);
+    const taskGrads = byParam(params, task.grads);
+    let grads = taskGrads;
+    if (method.penalty) {
+      const pen = penaltyGrads(method, ctx, params);
+      if (pen) grads = Object.fromEntries(Object.entries(taskGrads).map(([k, g]) => [k, pen[k] ? g.add(pen[k]) : g]));
+    }
+    if (method.transformGradients) grads = method.transformGradients(grads, ctx);
+    optimizer.step(params, grads, net.trainable);
+    method.afterStep?.({ ...ctx, taskGrads });
+    return task.value.dataSync()[0];
+  });
+}
+
+/** Gradients of method.penalty (θ only), or null when the method has nothing to penalise yet. */
+function penaltyGrads(method: ContinualMethod, ctx: MethodContext, params: Param[]): Record<string, tf.Tensor> | null {
+  let none = false;
+  const { grads } = tf.variableGrads(() => {
+    const p = method.penalty!(ctx);
+    if (p) return p;
+    none = true; // variableGrads needs a loss connected to a variable: give it 0·Σθ₀ and discard the result
+    return params[0].variable.sum().mul(0) as tf.Scalar;
+  }, params.map((p) => p.variable));
+  return none ? null : byParam(params, grads);
+}
+
+function byParam(params: Param[], grads: tf.NamedTensorMap): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  for (const p of params) if (grads[p.variable.name]) out[p.name] = grads[p.variable.name];
+  return out;
+}

@@ -1,0 +1,2 @@
+export { METHODS, methodNames, getMethod, isMethodName, type MethodName } from './registry.js';
+export { resolveHyperparameters, describeHyperparameters } from './validate.js';

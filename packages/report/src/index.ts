@@ -1,0 +1,2 @@
+export { stat, tQuantile975, type Stat } from './stats.js';
+export { summaryMarkdown } from './summary.js';

@@ -1,0 +1,41 @@
+/**
+ * Read and validate a suite file. Every problem is one line naming the file and the
+ * field: "benchmarks/x.json: methods[1].hyperparameters.lambda: expected number".
+ */
+import { readFileSync } from 'node:fs';
+import { SuiteSchema, type Suite } from '@clbench/core';
+import { expandOrderings } from '@clbench/data';
+import { resolveHyperparameters } from '@clbench/methods';
+import type { z } from 'zod';
+
+export class InputError extends Error {}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+}
+
+export function formatZodIssue(issue: z.core.$ZodIssue): string {
+  const at = formatPath(issue.path);
+  if (issue.code === 'unrecognized_keys') return `${at ? at + ': ' : ''}unknown field "${issue.keys.join('", "')}"`;
+  return `${at || '(top level)'}: ${issue.message}`;
+}
+
+/** Parse a suite from a file; throws InputError with a one-line message. */
+export function loadSuite(file: string): Suite {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (e) { throw new InputError(`${file}: cannot read suite file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
+  let json: unknown;
+  try { json = JSON.parse(text); } catch (e) { throw new InputError(`${file}: invalid JSON (${(e as Error).message})`); }
+  return parseSuite(json, file);
+}
+
+export function parseSuite(json: unknown, file = '<suite>'): Suite {
+  const parsed = SuiteSchema.safeParse(json);
+  if (!parsed.success) throw new InputError(`${file}: ${formatZodIssue(parsed.error.issues[0])}`);
+  const suite = parsed.data;
+  try {
+    suite.methods = suite.methods.map((m, i) => ({ ...m, hyperparameters: resolveHyperparameters(m.name, m.hyperparameters, suite.scenario.incremental, `methods[${i}]`) }));
+    expandOrderings(suite.orderings, suite.scenario.tasks);
+  } catch (e) { throw new InputError(`${file}: ${(e as Error).message}`); }
+  return suite;
+}

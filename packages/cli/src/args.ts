@@ -1,6 +1,9 @@
 /** Argument parsing on node:util parseArgs, with one-line usage errors. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+/** A CLI command: one-line summary for `clbench --help`, and its entry point (returns the exit code). */
+export interface Command { summary: string; run(argv: string[]): Promise<number> }
+
 export class UsageError extends Error { readonly exitCode = 2; }
 
 function parseImpl<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {

@@ -128,6 +128,13 @@ export class Network {
   }
 }
 
+/** A variable owning its initial value (tf.variable keeps the source tensor alive otherwise). */
+function makeVariable(init: tf.Tensor, trainable: boolean, name: string): tf.Variable {
+  const v = tf.variable(init, trainable, name);
+  init.dispose();
+  return v;
+}
+
 /** Glorot-uniform weights from the run's RNG (backend-independent), zero biases. */
 export function glorot(rng: Rng, shape: number[], fanIn: number, fanOut: number): Float32Array {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
@@ -155,16 +162,16 @@ export function buildNetwork(cfg: NetworkConfig, inputShape: number[], headOutpu
     const idx = layers.length;
     if (c.type === 'dense') {
       const fanIn = inputSize(shape);
-      const W = tf.variable(tf.tensor2d(glorot(init, [fanIn, c.units], fanIn, c.units), [fanIn, c.units]), true, `${id}.l${idx}.W`);
-      const b = tf.variable(tf.zeros([c.units]), true, `${id}.l${idx}.b`);
+      const W = makeVariable(tf.tensor2d(glorot(init, [fanIn, c.units], fanIn, c.units), [fanIn, c.units]), true, `${id}.l${idx}.W`);
+      const b = makeVariable(tf.zeros([c.units]), true, `${id}.l${idx}.b`);
       layers.push(new HiddenLayer(idx, 'dense', W, b, prevUnits, 1, 'same', dropout, shape.length > 1));
       shape = [c.units];
     } else {
       if (!spatial) throw new Error(`network.layers[${i}]: conv2d needs an image input shape [H, W, C] (got [${inputShape.join(', ')}]) and cannot follow a dense layer`);
       const [H, Wd, C] = shape, k = c.kernelSize;
       const fanIn = k * k * C, fanOut = k * k * c.filters;
-      const W = tf.variable(tf.tensor4d(glorot(init, [k, k, C, c.filters], fanIn, fanOut), [k, k, C, c.filters]), true, `${id}.l${idx}.W`);
-      const b = tf.variable(tf.zeros([c.filters]), true, `${id}.l${idx}.b`);
+      const W = makeVariable(tf.tensor4d(glorot(init, [k, k, C, c.filters], fanIn, fanOut), [k, k, C, c.filters]), true, `${id}.l${idx}.W`);
+      const b = makeVariable(tf.zeros([c.filters]), true, `${id}.l${idx}.b`);
       layers.push(new HiddenLayer(idx, 'conv2d', W, b, prevUnits, c.pool, c.padding, dropout, false));
       const oh = c.padding === 'same' ? H : H - k + 1, ow = c.padding === 'same' ? Wd : Wd - k + 1;
       shape = [Math.floor(oh / c.pool), Math.floor(ow / c.pool), c.filters];
@@ -174,8 +181,8 @@ export function buildNetwork(cfg: NetworkConfig, inputShape: number[], headOutpu
   }
   const features = inputSize(shape);
   const heads = headOutputs.map((k, h) => ({
-    W: tf.variable(tf.tensor2d(glorot(init, [features, k], features, k), [features, k]), true, `${id}.head${h}.W`),
-    b: tf.variable(tf.zeros([k]), true, `${id}.head${h}.b`),
+    W: makeVariable(tf.tensor2d(glorot(init, [features, k], features, k), [features, k]), true, `${id}.head${h}.W`),
+    b: makeVariable(tf.zeros([k]), true, `${id}.head${h}.b`),
   }));
   return new Network(inputShape, layers, heads, rng.fork('dropout'));
 }

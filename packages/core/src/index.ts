@@ -9,3 +9,5 @@ export { trainContinual, accuracy, DivergenceError, type Progress, type TrainOpt
 export { computeMetrics } from './metrics.js';
 export * from './schemas/suite.js';
 export * from './schemas/result.js';
+export { perSampleImportance, sampleSplit, fisherDiagonal, type Reduce, type PerSampleTerm, type ImportanceOptions, type Importance, type FisherVariant } from './importance.js';
+export { snapshot, quadraticPenalty, axpy, meanOf, disposeParamTensors, type ParamTensors } from './anchors.js';

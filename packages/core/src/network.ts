@@ -7,8 +7,13 @@
  *  - per-unit activity (mean ReLU output; for conv averaged over positions).
  * Freezing lives in `trainable`: per-parameter 0/1 masks applied by the optimiser to the
  * *update* (not only the gradient), so Adam's moments cannot move a frozen weight.
+ * Per-head weight masks (`headWeightMasks`, PackNet): when a head has one, its forward pass
+ * uses W ⊙ mask, so a task sees only the weights it owns; empty (and free) for other methods.
+ * Probes (consolidation passes only): zero tensors added to each pre-activation and to the
+ * logits; their gradients are the per-sample backpropagated errors δ (see importance.ts).
  */
 import { tf } from './backend.js';
+import { conv2d } from './conv.js';
 import type { Rng } from './rng.js';
 import type { LayerConfig, NetworkConfig } from './schemas/suite.js';
 import { inputSize } from './task.js';
@@ -17,6 +22,8 @@ export interface Param { name: string; variable: tf.Variable }
 
 export class HiddenLayer {
   unitMask: tf.Tensor1D | null = null;
+  /** Per-head 0/1 masks shaped like W (PackNet); the head's forward pass uses W ⊙ mask. Set via Network.setHeadWeightMask. */
+  readonly headWeightMasks = new Map<number, tf.Tensor>();
   constructor(
     readonly index: number,
     readonly kind: 'dense' | 'conv2d',
@@ -46,14 +53,19 @@ export class HiddenLayer {
     return out;
   }
 
-  /** ReLU pre-pool output (masked) and the layer output passed on. */
-  forward(x: tf.Tensor, training: boolean, seed: () => number): { act: tf.Tensor; out: tf.Tensor } {
+  /** ReLU pre-pool output (masked) and the layer output passed on. `head` selects a per-head
+   *  weight mask (if any); `probe` [N, units] is added to the pre-activation (dense only). */
+  forward(x: tf.Tensor, training: boolean, seed: () => number, head = -1, probe?: tf.Tensor): { act: tf.Tensor; out: tf.Tensor } {
     let h: tf.Tensor;
+    const mask = this.headWeightMasks.size ? this.headWeightMasks.get(head) : undefined;
+    const W = mask ? this.W.mul(mask) : this.W;
     if (this.kind === 'dense') {
-      const x2 = this.flattenBefore ? x.reshape([x.shape[0], -1]) : x;
-      h = tf.fused.matMul({ a: x2 as tf.Tensor2D, b: this.W as unknown as tf.Tensor2D, bias: this.b, activation: 'relu' });
+      const x2 = (this.flattenBefore ? x.reshape([x.shape[0], -1]) : x) as tf.Tensor2D;
+      h = probe ? tf.relu(tf.matMul(x2, W as tf.Tensor2D).add(this.b).add(probe))
+        : tf.fused.matMul({ a: x2, b: W as tf.Tensor2D, bias: this.b, activation: 'relu' });
     } else {
-      h = tf.fused.conv2d({ x: x as tf.Tensor4D, filter: this.W as unknown as tf.Tensor4D, strides: 1, pad: this.padding, bias: this.b, activation: 'relu' });
+      if (probe) throw new Error(`${this.name}: probes are only supported on dense layers`);
+      h = conv2d(x as tf.Tensor4D, W as tf.Tensor4D, this.padding).add(this.b).relu(); // conv.ts: wasm lacks the filter-gradient kernel
     }
     if (this.unitMask) h = h.mul(this.unitMask);
     let out = h;
@@ -76,19 +88,21 @@ export class Network {
     private readonly dropoutRng: Rng,
   ) {}
 
-  /** Forward pass: x is [N, prod(inputShape)]; returns logits of `head` and hidden activations. */
-  forward(x: tf.Tensor2D, head: number, training = false): { logits: tf.Tensor2D; activations: tf.Tensor[] } {
+  /** Forward pass: x is [N, prod(inputShape)]; returns logits of `head` and hidden activations.
+   *  `probes` (consolidation passes): one [N, units] per hidden layer + one [N, outputs] for the logits. */
+  forward(x: tf.Tensor2D, head: number, training = false, probes?: tf.Tensor[]): { logits: tf.Tensor2D; activations: tf.Tensor[] } {
     let h: tf.Tensor = this.inputShape.length > 1 ? x.reshape([x.shape[0], ...this.inputShape]) : x;
     const activations: tf.Tensor[] = [];
     const seed = () => this.dropoutRng.uint32();
-    for (const layer of this.layers) {
-      const { act, out } = layer.forward(h, training, seed);
+    this.layers.forEach((layer, l) => {
+      const { act, out } = layer.forward(h, training, seed, head, probes?.[l]);
       activations.push(act);
       h = out;
-    }
+    });
     if (h.rank > 2) h = h.reshape([h.shape[0], -1]);
     const H = this.heads[head];
-    const logits = tf.matMul(h as tf.Tensor2D, H.W as unknown as tf.Tensor2D).add(H.b) as tf.Tensor2D;
+    let logits = tf.matMul(h as tf.Tensor2D, H.W as unknown as tf.Tensor2D).add(H.b) as tf.Tensor2D;
+    if (probes) logits = logits.add(probes[this.layers.length]);
     return { logits, activations };
   }
 
@@ -117,11 +131,19 @@ export class Network {
     this.trainable.set(name, tf.keep(mask));
   }
 
+  /** Make head `head` use W ⊙ mask in hidden layer `layer` (PackNet's per-task weights); the network keeps and disposes it. */
+  setHeadWeightMask(layer: number, head: number, mask: tf.Tensor): void {
+    const masks = this.layers[layer].headWeightMasks;
+    masks.get(head)?.dispose();
+    masks.set(head, tf.keep(mask));
+  }
+
   /** Clear the per-layer unit masks set for a trial pruning. */
   clearUnitMasks(): void { for (const l of this.layers) { l.unitMask?.dispose(); l.unitMask = null; } }
 
   dispose(): void {
     this.clearUnitMasks();
+    for (const l of this.layers) { for (const m of l.headWeightMasks.values()) m.dispose(); l.headWeightMasks.clear(); }
     for (const p of this.params()) p.variable.dispose();
     for (const m of this.trainable.values()) m.dispose();
     this.trainable.clear();

@@ -4,12 +4,14 @@
  * suites use; the compiler checks them.
  */
 import type { MethodDefinition } from '@clbench/core';
+import { clnp } from '@clbench/method-clnp';
 import { joint } from '@clbench/method-joint';
 import { naive } from '@clbench/method-naive';
 
 export const METHODS = {
   naive,
   joint,
+  clnp,
 } satisfies Record<string, MethodDefinition<any>>;
 
 export type MethodName = keyof typeof METHODS;

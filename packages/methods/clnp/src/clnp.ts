@@ -1,0 +1,136 @@
+/**
+ * CLNP — Continual Learning via Neural Pruning.
+ * Golkar, Kagan & Cho 2019, arXiv 1903.04476 (no reference code was released).
+ *
+ * Per task t, in the paper's order (§3):
+ *  1. train with an L1 sparsity term (on hidden activations, α·mean|a| over free units,
+ *     or on weights, α·Σ|W| over trainable weights) plus weight decay; only free units,
+ *     their incoming weights (also from earlier tasks' units: feature reuse) and t's head train;
+ *  2. prune free units whose mean validation activity is below θ (prune.ts);
+ *  3. graceful forgetting: θ = the largest grid value keeping validation accuracy within m
+ *     of the unpruned network; optional short fine-tuning of the pruned network;
+ *  4. sever: weights from still-free units into active units are zeroed for good (units.ts);
+ *  5. freeze everything feeding the active units of tasks ≤ t (update masks);
+ *  6. record diagnostics; before task t+1 the free units are re-initialised.
+ * Guarantee (tested bit for bit): later tasks never change an earlier task's logits.
+ * Task-incremental only: a shared head would be retrained by later tasks.
+ */
+import { defineMethod, tf, type ContinualMethod, type MethodContext } from '@clbench/core';
+import { z } from 'zod';
+import { chooseThreshold, keepMasks, meanActivity, withUnitMasks } from './prune.js';
+import { FREE, headFineTuneMask, reinitFreeUnits, reusedUnits, setTrainableMasks, severFreeToActive, UnitOwners } from './units.js';
+
+const hyperparameters = z.strictObject({
+  sparsity: z.enum(['activations', 'weights']).default('activations').describe('L1 target: hidden activations (α·mean|a| over free units) or weights (α·Σ|W| over trainable weights)'),
+  alpha: z.number().min(0).default(1e-4).describe('L1 strength α'),
+  weightDecay: z.number().min(0).default(0).describe('L2 weight decay (λ/2·Σθ² over trainable hidden weights), added to the loss'),
+  margin: z.number().min(0).max(1).default(0.01).describe('graceful forgetting margin m: validation accuracy may drop by at most m (fraction; 0.01 = 1 point)'),
+  thresholds: z.array(z.number().min(0)).min(1).default([0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7]).describe('threshold grid θ, relative to the most active candidate unit of each layer'),
+  fineTuneEpochs: z.number().int().min(0).default(0).describe('epochs of fine-tuning the pruned network before freezing it'),
+});
+type Hp = z.infer<typeof hyperparameters>;
+
+export interface ClnpTaskDiagnostics {
+  task: number;
+  threshold: number;
+  valAccUnpruned: number;
+  valAccPruned: number;
+  valAccFinal: number;
+  layers: { layer: number; units: number; free: number; active: number; reused: number }[];
+}
+
+/** The method plus read access to its unit owners (for tests and tools). */
+export type Clnp = ContinualMethod & { readonly owners: UnitOwners };
+
+function create(hp: Hp): Clnp {
+  let owners: UnitOwners;
+  const tasks: ClnpTaskDiagnostics[] = [];
+  let freeMasks: tf.Tensor[] = []; // per layer: 1 for free units (L1 on activations touches only them)
+
+  const refreshFreeMasks = (ctx: MethodContext) => {
+    freeMasks.forEach((m) => m.dispose());
+    freeMasks = ctx.net.layers.map((l, i) => {
+      const m = Float32Array.from(owners.owner[i], (o) => (o === FREE ? 1 : 0));
+      return tf.keep(l.kind === 'conv2d' ? tf.tensor4d(m, [1, 1, 1, m.length]) : tf.tensor2d(m, [1, m.length]));
+    });
+  };
+
+  return {
+    get owners() { return owners; },
+
+    setup(ctx) { owners = new UnitOwners(ctx.net); },
+
+    beforeTask(task, ctx) {
+      if (task.id > 0) reinitFreeUnits(ctx.net, owners, ctx.rng);
+      ctx.net.layers.forEach((l, i) => {
+        if (owners.free(i) === 0) ctx.warn(`clnp: layer ${i} has no free units left; task ${task.id} trains only what it can (later layers and its head)`);
+      });
+      setTrainableMasks(ctx.net, owners, 'free');
+      refreshFreeMasks(ctx);
+    },
+
+    // Step 1: L1 sparsity on the activations of free units (§3, "sparsity").
+    activityPenalty: hp.sparsity === 'activations' && hp.alpha > 0
+      ? (acts) => acts.map((a, l) => a.abs().mul(freeMasks[l]).mean()).reduce((s, x) => s.add(x)).mul(hp.alpha / acts.length) as tf.Scalar
+      : undefined,
+
+    // Step 1: L1 on weights (the alternative reading) and weight decay, on trainable hidden weights.
+    penalty: (hp.sparsity === 'weights' && hp.alpha > 0) || hp.weightDecay > 0
+      ? (ctx) => {
+        let total: tf.Scalar | null = null;
+        for (const layer of ctx.net.layers) {
+          const mask = ctx.net.trainable.get(`${layer.name}.W`);
+          const W = mask ? layer.W.mul(mask) : layer.W;
+          let term = tf.scalar(0);
+          if (hp.sparsity === 'weights' && hp.alpha > 0) term = term.add(W.abs().sum().mul(hp.alpha));
+          if (hp.weightDecay > 0) term = term.add(W.square().sum().mul(hp.weightDecay / 2));
+          total = total ? total.add(term) : (term as tf.Scalar);
+        }
+        return total;
+      }
+      : undefined,
+
+    afterTask(task, ctx, tools) {
+      const net = ctx.net, head = ctx.head, val = task.validation;
+      const candidate = (l: number, u: number) => owners.owner[l][u] === FREE;
+      // Steps 2–3: activity, then the largest admissible threshold (graceful forgetting).
+      const activity = meanActivity(net, val, head);
+      const valAccUnpruned = tools.accuracy(val, head);
+      const choice = chooseThreshold(hp.thresholds,
+        (theta) => withUnitMasks(net, keepMasks(activity, candidate, theta), () => tools.accuracy(val, head)),
+        valAccUnpruned, hp.margin);
+      const keep = keepMasks(activity, candidate, choice.theta);
+      keep.forEach((k, l) => k.forEach((kept, u) => { if (kept && candidate(l, u)) owners.owner[l][u] = task.id; }));
+      // Step 4: sever free → active (and free → this task's head).
+      severFreeToActive(net, owners, head);
+      if (hp.fineTuneEpochs > 0) {
+        setTrainableMasks(net, owners, task.id);
+        net.setTrainable(`head${head}.W`, headFineTuneMask(net, owners, head));
+        tools.train(task, hp.fineTuneEpochs);
+        net.trainable.get(`head${head}.W`)?.dispose();
+        net.trainable.delete(`head${head}.W`);
+      }
+      // Step 5: freeze tasks ≤ t; the next task trains free units only.
+      setTrainableMasks(net, owners, 'free');
+      const reused = reusedUnits(net, owners, task.id, head);
+      tasks.push({
+        task: task.id, threshold: choice.theta, valAccUnpruned, valAccPruned: choice.accuracy,
+        valAccFinal: hp.fineTuneEpochs > 0 ? tools.accuracy(val, head) : choice.accuracy,
+        layers: net.layers.map((l, i) => ({ layer: i, units: l.units, free: owners.free(i), active: owners.activeFor(i, task.id), reused: reused[i] })),
+      });
+    },
+
+    diagnostics: () => ({ clnp: { settings: hp, tasks } }),
+
+    dispose() { freeMasks.forEach((m) => m.dispose()); freeMasks = []; },
+  };
+}
+
+export const clnp = defineMethod({
+  name: 'clnp',
+  paper: 'Golkar, Kagan & Cho 2019, "Continual Learning via Neural Pruning", arXiv 1903.04476',
+  summary: 'activity-based pruning of units per task, graceful forgetting, severed and frozen old units (zero forgetting)',
+  supports: ['task'],
+  hyperparameters,
+  create,
+});

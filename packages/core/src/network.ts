@@ -126,8 +126,12 @@ export class Network {
    *  single shared head: hidden layers + the head. */
   sharedParams(): Param[] { return this.heads.length > 1 ? this.hiddenParams() : this.params(); }
 
+  /** Set a parameter's update mask (takes ownership of `mask`); an all-ones mask is dropped,
+   *  so fully trainable parameters cost nothing in the optimiser. */
   setTrainable(name: string, mask: tf.Tensor): void {
     this.trainable.get(name)?.dispose();
+    this.trainable.delete(name);
+    if (tf.tidy(() => mask.min().dataSync()[0]) === 1) { mask.dispose(); return; }
     this.trainable.set(name, tf.keep(mask));
   }
 

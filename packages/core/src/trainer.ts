@@ -32,6 +32,10 @@ export interface TrainResult {
   warnings: string[];
   trainSeconds: number;
   samplesTrained: number;
+  /** Per task (training order): seconds in the task's training epochs, and in afterTask
+   *  (consolidation: Fisher, Ω, pruning search, fine-tuning included). */
+  taskSeconds: number[];
+  consolidationSeconds: number[];
 }
 
 export class DivergenceError extends Error {}
@@ -88,18 +92,22 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
 
   try {
     const randomInitAccuracy = evalAll();
-    const R: number[][] = [];
+    const R: number[][] = [], taskSeconds: number[] = [], consolidationSeconds: number[] = [];
     method.setup?.(ctx);
     for (const task of scenario.tasks) {
       ctx.taskId = task.id; ctx.head = headOf(scenario, task.id);
       method.beforeTask?.(task, ctx);
+      const t0 = trainSeconds;
       trainEpochs(task, training.epochs);
+      taskSeconds.push(trainSeconds - t0);
+      const t1 = performance.now();
       await method.afterTask?.(task, ctx, tools);
+      consolidationSeconds.push((performance.now() - t1) / 1000);
       ctx.finished.push(task);
       R.push(evalAll());
       opts.onTaskEnd?.(task.id, net);
     }
-    return { accuracyMatrix: R, randomInitAccuracy, diagnostics: method.diagnostics?.() ?? {}, warnings, trainSeconds, samplesTrained };
+    return { accuracyMatrix: R, randomInitAccuracy, diagnostics: method.diagnostics?.() ?? {}, warnings, trainSeconds, samplesTrained, taskSeconds, consolidationSeconds };
   } finally {
     method.dispose?.();
     net.dispose();

@@ -1,2 +1,15 @@
-export { stat, tQuantile975, type Stat } from './stats.js';
-export { summaryMarkdown } from './summary.js';
+export { stat, tQuantile975, ciBounds, type Stat } from './stats.js';
+export { METRICS, METRIC_TITLES, type MetricName } from './metric-names.js';
+export { aggregate, mergeResults, type Aggregate, type SuiteAggregate, type MethodAggregate } from './aggregate.js';
+export { pairedDifferences, CLNP_METHOD, type PairedDiff } from './paired.js';
+export { unitRecords, unitStats, UNIT_KINDS, type UnitRecord, type UnitStat, type UnitKind } from './clnp-units.js';
+export { buildCharts } from './charts.js';
+export type { Chart } from './charts/common.js';
+export { compileSpec, capturingLogger, type Compiled, type CapturingLogger } from './compile.js';
+export { renderSvg, renderPng, renderPngAsync, pngOptions, pngFont, type PngFont } from './render.js';
+export { loadFontMetrics, type FontMetrics } from './font-metrics.js';
+export { environment, environmentLines, type Environment } from './environment.js';
+export { methodTable, pairedTable, detailTable, failedTable, markdownTable, htmlTable, meanCi, type Table } from './tables.js';
+export { summaryMarkdown, METRICS_NOTE, type ReportContent } from './markdown.js';
+export { reportHtml, BUNDLES } from './html.js';
+export { writeReport, type WriteReportOptions, type ReportOutput } from './write-report.js';

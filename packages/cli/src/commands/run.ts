@@ -1,9 +1,27 @@
-/** `clbench run`: expand a suite's matrix and run it into a results directory. */
+/** `clbench run`: expand a suite's matrix and run it on a worker pool into a results directory. */
 import { BACKENDS, type BackendName } from '@clbench/core';
-import { expandMatrix, loadSuite, runSuite } from '@clbench/runner';
+import { expandMatrix, loadSuite, progressReporter, resolveShard, runSuite, shardSpecs } from '@clbench/runner';
+import { availableParallelism } from 'node:os';
 import { parse, UsageError, type Command } from '../args.js';
 
-const RUN_USAGE = `usage: clbench run SUITE.json --out DIR [--backend auto|tensorflow|wasm|cpu] [--workers N] [--fresh] [--dry-run] [--quiet]`;
+const RUN_USAGE = `usage: clbench run SUITE.json --out DIR [--backend auto|tensorflow|wasm|cpu] [--workers N] [--devices 0,1,…]
+         [--max-memory-mb MB] [--retries K] [--shard i/n | --shards N] [--fresh] [--dry-run] [--quiet]`;
+
+const RUN_HELP = `${RUN_USAGE}
+
+Results go to DIR/runs/<runId>.json, one file per run, written atomically; finished runs
+are skipped (resume is the default) unless --fresh. Failed runs are recorded with their
+error and the suite goes on; the exit code is 1 if any run failed.
+
+  --workers N        worker threads, each with its own backend (default: ${availableParallelism()} = available cores);
+                     with --devices: threads per device process (default 1)
+  --devices 0,1,…    one pool process per device, with CUDA_VISIBLE_DEVICES set to it
+  --max-memory-mb MB per-worker limit: V8 heap (worker is replaced) and live tensor bytes
+  --retries K        attempts after a failure (default 0)
+  --shard i/n        run slice i of n of the matrix (0-based). Without it, the slice comes from
+                     SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm job arrays) or from
+                     JOB_COMPLETION_INDEX (Kubernetes indexed jobs; give the count with --shards N)
+  --quiet            no progress (live display on a terminal, one line per finished run otherwise)`;
 
 export const backendArg = (v: string | undefined): BackendName => {
   const b = (v ?? 'auto') as BackendName;
@@ -11,24 +29,45 @@ export const backendArg = (v: string | undefined): BackendName => {
   return b;
 };
 
+export function intArg(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name}: expected an integer ≥ ${min}, got "${v}"`);
+  return n;
+}
+
 export const run: Command = {
-  summary: 'run a suite (methods × seeds × orderings) into a results directory',
+  summary: 'run a suite (methods × seeds × orderings) on a worker pool into a results directory',
   async run(argv) {
     const { values, positionals } = parse(argv, {
-      out: { type: 'string', short: 'o' }, backend: { type: 'string' }, workers: { type: 'string' },
+      out: { type: 'string', short: 'o' }, backend: { type: 'string' }, workers: { type: 'string' }, devices: { type: 'string' },
+      'max-memory-mb': { type: 'string' }, retries: { type: 'string' }, shard: { type: 'string' }, shards: { type: 'string' },
       fresh: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, quiet: { type: 'boolean' },
     }, RUN_USAGE);
-    if (values.help) { console.log(`${RUN_USAGE}\n\nResults go to DIR/runs/<runId>.json, one file per run; finished runs are skipped unless --fresh.`); return 0; }
+    if (values.help) { console.log(RUN_HELP); return 0; }
     if (positionals.length !== 1) throw new UsageError(`expected one suite file\n${RUN_USAGE}`);
     const suite = loadSuite(positionals[0]);
+    const shard = resolveShard({ flag: values.shard, shards: intArg('shards', values.shards, 1) });
     if (values['dry-run']) {
-      for (const s of expandMatrix(suite)) console.log(`${s.runId}  ${s.config.label}  seed=${s.config.seed}  ordering=[${s.config.ordering.join(',')}]`);
+      const specs = expandMatrix(suite);
+      for (const s of shard ? shardSpecs(specs, shard) : specs) console.log(`${s.runId}  ${s.config.label}  seed=${s.config.seed}  ordering=[${s.config.ordering.join(',')}]`);
       return 0;
     }
     if (!values.out) throw new UsageError(`--out DIR is required\n${RUN_USAGE}`);
-    const backend = backendArg(values.backend);
-    const summary = await runSuite(suite, { out: values.out, backend, fresh: values.fresh, log: values.quiet ? undefined : (l) => console.error(l) });
-    console.error(`done: ${summary.ok} ok, ${summary.failed} failed, ${summary.skipped} skipped (already finished) → ${values.out}`);
-    return summary.failed ? 1 : 0;
+    const devices = values.devices?.split(',').map((d: string) => d.trim()).filter(Boolean);
+    if (values.devices !== undefined && !devices?.length) throw new UsageError('--devices: expected a comma-separated list, e.g. 0,1');
+    const reporter = progressReporter(process.stderr, { quiet: values.quiet });
+    try {
+      const summary = await runSuite(suite, {
+        out: values.out, backend: backendArg(values.backend), workers: intArg('workers', values.workers, 1), devices,
+        maxMemoryMb: intArg('max-memory-mb', values['max-memory-mb'], 1), retries: intArg('retries', values.retries, 0) ?? 0,
+        shard, fresh: values.fresh, onEvent: reporter.onEvent,
+      });
+      reporter.stop();
+      console.error(`done: ${summary.ok} ok, ${summary.failed} failed, ${summary.skipped} skipped (already finished) → ${values.out}`);
+      return summary.failed ? 1 : 0;
+    } finally {
+      reporter.stop();
+    }
   },
 };

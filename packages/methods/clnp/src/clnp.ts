@@ -45,14 +45,11 @@ export type Clnp = ContinualMethod & { readonly owners: UnitOwners };
 function create(hp: Hp): Clnp {
   let owners: UnitOwners;
   const tasks: ClnpTaskDiagnostics[] = [];
-  let freeMasks: tf.Tensor[] = []; // per layer: 1 for free units (L1 on activations touches only them)
+  let freeColumns: tf.Tensor2D[] = []; // per layer [units, 1]: 1 for free units (L1 on activations touches only them)
 
-  const refreshFreeMasks = (ctx: MethodContext) => {
-    freeMasks.forEach((m) => m.dispose());
-    freeMasks = ctx.net.layers.map((l, i) => {
-      const m = Float32Array.from(owners.owner[i], (o) => (o === FREE ? 1 : 0));
-      return tf.keep(l.kind === 'conv2d' ? tf.tensor4d(m, [1, 1, 1, m.length]) : tf.tensor2d(m, [1, m.length]));
-    });
+  const refreshFreeColumns = (ctx: MethodContext) => {
+    freeColumns.forEach((m) => m.dispose());
+    freeColumns = ctx.net.layers.map((_, i) => tf.keep(tf.tensor2d(Float32Array.from(owners.owner[i], (o) => (o === FREE ? 1 : 0)), [owners.owner[i].length, 1])));
   };
 
   return {
@@ -66,12 +63,16 @@ function create(hp: Hp): Clnp {
         if (owners.free(i) === 0) ctx.warn(`clnp: layer ${i} has no free units left; task ${task.id} trains only what it can (later layers and its head)`);
       });
       setTrainableMasks(ctx.net, owners, 'free');
-      refreshFreeMasks(ctx);
+      refreshFreeColumns(ctx);
     },
 
-    // Step 1: L1 sparsity on the activations of free units (§3, "sparsity").
+    // Step 1: L1 sparsity on the activations of free units (§3): α/L · Σ_l mean_{n,u} |a_l| m_u.
+    // ReLU outputs are ≥ 0, so |a| = a, and Σ_u a·m_u is one matMul with the free-unit column.
     activityPenalty: hp.sparsity === 'activations' && hp.alpha > 0
-      ? (acts) => acts.map((a, l) => a.abs().mul(freeMasks[l]).mean()).reduce((s, x) => s.add(x)).mul(hp.alpha / acts.length) as tf.Scalar
+      ? (acts) => acts.map((a, l) => {
+        const units = a.shape[a.rank - 1]!;
+        return tf.matMul(a.reshape([-1, units]) as tf.Tensor2D, freeColumns[l]).mean().div(units); // [N·positions, 1] → scalar
+      }).reduce((s, x) => s.add(x)).mul(hp.alpha / acts.length) as tf.Scalar
       : undefined,
 
     // Step 1: L1 on weights (the alternative reading) and weight decay, on trainable hidden weights.
@@ -120,9 +121,12 @@ function create(hp: Hp): Clnp {
       });
     },
 
-    diagnostics: () => ({ clnp: { settings: hp, tasks } }),
+    // `layers` is the flat shape reports read (packages/report/src/clnp-units.ts); `tasks` adds θ and accuracies.
+    diagnostics: () => ({
+      clnp: { settings: hp, tasks, layers: tasks.flatMap((t) => t.layers.map((l) => ({ task: t.task, layer: l.layer, free: l.free, active: l.active, reused: l.reused }))) },
+    }),
 
-    dispose() { freeMasks.forEach((m) => m.dispose()); freeMasks = []; },
+    dispose() { freeColumns.forEach((m) => m.dispose()); freeColumns = []; },
   };
 }
 

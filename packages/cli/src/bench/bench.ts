@@ -1,0 +1,83 @@
+/**
+ * `clbench bench`: measured on the same network and batches in one process —
+ *  1. raw tfjs loop vs the harness (naive), samples/s of one epoch (goal ratio ≥ 0.95);
+ *  2. every registered method's training throughput on its second task (where its
+ *     penalty / masks are active) relative to naive (goals: CLNP ≤ 10 %, elasticity ≤ 20 %
+ *     overhead), its consolidation time per task, and the tensor count after the run.
+ * Each number is the best of `repeats` (the machine is shared; the best is the least disturbed).
+ */
+import { buildNetwork, initBackend, Rng, tf, trainContinual, type BackendName, type NetworkConfig, type TrainingConfig } from '@clbench/core';
+import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
+import { getMethod, methodNames } from '@clbench/methods';
+import { rawEpoch } from './raw-loop.js';
+
+export interface BenchOptions { backend: BackendName; repeats: number; hidden: number; log: (line: string) => void; methods?: string[] }
+
+export interface BenchReport {
+  backend: string;
+  network: string;
+  harness: { rawSamplesPerSecond: number; harnessSamplesPerSecond: number; ratio: number };
+  methods: { method: string; samplesPerSecond: number; relativeToNaive: number; overheadPct: number; consolidationSeconds: number[]; tensorsLeaked: number; peakRssMB: number }[];
+}
+
+const training: TrainingConfig = { optimizer: 'adam', lr: 1e-3, epochs: 1, batchSize: 128, validationFraction: 0.1 };
+
+export async function runBench(opts: BenchOptions): Promise<BenchReport> {
+  const backend = await initBackend(opts.backend);
+  const network: NetworkConfig = { layers: [{ type: 'dense', units: opts.hidden }, { type: 'dense', units: opts.hidden }] };
+  const mnist = loadEmbeddedMnist();
+  const best = (xs: number[]) => Math.max(...xs);
+
+  // 1. raw loop vs harness on one 10-class task (all embedded training digits)
+  const domain = buildScenario(mnist, { type: 'permuted', incremental: 'domain', tasks: 1 }, { seed: 0, ordering: [], validationFraction: 0.1, image: false });
+  const raw: number[] = [], harness: number[] = [];
+  for (let r = 0; r < opts.repeats; r++) {
+    const net = buildNetwork(network, domain.inputShape, domain.headOutputs, new Rng(0));
+    const rr = rawEpoch(net, domain.tasks[0].train, training.batchSize, training.lr, 0, 10);
+    net.dispose();
+    raw.push(rr.samples / rr.seconds);
+    const h = await trainContinual({ scenario: domain, network, training, method: getMethod('naive').create({}), rng: new Rng(0) });
+    harness.push(h.samplesTrained / h.trainSeconds);
+    opts.log(`  repeat ${r + 1}: raw ${raw[r].toFixed(0)} samples/s, harness ${harness[r].toFixed(0)} samples/s`);
+  }
+
+  // 2. methods on split MNIST (task-incremental), 2 tasks: throughput of task 2
+  const split = buildScenario(mnist, { type: 'split', incremental: 'task', tasks: 2, classesPerTask: 2 }, { seed: 0, ordering: [], validationFraction: 0.1, image: false });
+  const names = (opts.methods ?? methodNames).filter((m) => getMethod(m).supports.includes('task'));
+  const methods: BenchReport['methods'] = [];
+  let naiveSps = NaN;
+  for (const name of ['naive', ...names.filter((n) => n !== 'naive')]) {
+    const def = getMethod(name);
+    const sps: number[] = [];
+    let consolidation: number[] = [], leaked = 0;
+    for (let r = 0; r < opts.repeats; r++) {
+      const before = tf.memory().numTensors;
+      const res = await trainContinual({ scenario: split, network, training, method: def.create(def.hyperparameters.parse({})), rng: new Rng(0) });
+      leaked = tf.memory().numTensors - before;
+      const samples = split.tasks[1].train.n * (name === 'joint' ? 2 : 1);
+      sps.push(samples / res.taskSeconds[1]);
+      consolidation = res.consolidationSeconds;
+    }
+    if (name === 'naive') naiveSps = best(sps);
+    const rel = best(sps) / naiveSps;
+    methods.push({ method: name, samplesPerSecond: best(sps), relativeToNaive: rel, overheadPct: 100 * (1 / rel - 1), consolidationSeconds: consolidation, tensorsLeaked: leaked, peakRssMB: process.resourceUsage().maxRSS / 1024 });
+    opts.log(`  ${name}: ${best(sps).toFixed(0)} samples/s`);
+  }
+  return {
+    backend, network: `784-${opts.hidden}-${opts.hidden}, batch ${training.batchSize}, Adam`,
+    harness: { rawSamplesPerSecond: best(raw), harnessSamplesPerSecond: best(harness), ratio: best(harness) / best(raw) },
+    methods,
+  };
+}
+
+export function benchTable(r: BenchReport): string {
+  const lines = [
+    `backend ${r.backend}; network ${r.network}`, '',
+    '| loop | samples/s | ratio |', '|---|---|---|',
+    `| raw tfjs | ${r.harness.rawSamplesPerSecond.toFixed(0)} | 1.00 |`,
+    `| harness (naive) | ${r.harness.harnessSamplesPerSecond.toFixed(0)} | ${r.harness.ratio.toFixed(3)} (goal ≥ 0.95) |`, '',
+    '| method | samples/s (task 2) | vs naive | overhead | consolidation s per task | tensors left | peak RSS MB |', '|---|---|---|---|---|---|---|',
+    ...r.methods.map((m) => `| ${m.method} | ${m.samplesPerSecond.toFixed(0)} | ${m.relativeToNaive.toFixed(3)} | ${m.overheadPct.toFixed(1)} % | ${m.consolidationSeconds.map((s) => s.toFixed(2)).join(', ')} | ${m.tensorsLeaked} | ${m.peakRssMB.toFixed(0)} |`),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,76 @@
+/**
+ * index.html: one self-contained page. vega, vega-lite and vega-embed are inlined from
+ * their built bundles in node_modules and every spec carries its data, so the page opens
+ * from file:// with no network. Charts render as SVG in the page; when all are drawn the
+ * page sets <body data-rendered="true"> (the browser test waits for it).
+ */
+import type { Chart } from './charts/common.js';
+import { environmentLines } from './environment.js';
+import { METRICS_NOTE, type ReportContent } from './markdown.js';
+import { packageFile } from './packages.js';
+import { detailTable, escapeHtml, failedTable, htmlTable, methodTable, pairedTable } from './tables.js';
+
+export const BUNDLES = [
+  ['vega', 'build/vega.min.js'],
+  ['vega-lite', 'build/vega-lite.min.js'],
+  ['vega-embed', 'build/vega-embed.min.js'],
+] as const;
+
+// A script's text may not contain "</script"; JSON additionally gets every "<" escaped.
+const inlineScript = (js: string) => `<script>${js.replace(/<\/script/gi, '<\\/script')}</script>`;
+const inlineJson = (id: string, v: unknown) => `<script type="application/json" id="${id}">${JSON.stringify(v).replace(/</g, '\\u003c')}</script>`;
+
+const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#222;line-height:1.45}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1rem 0 2rem;display:table}figcaption{display:table-caption;caption-side:bottom;color:#555;font-size:.9rem}
+.charts{display:flex;flex-wrap:wrap;gap:0 2.5rem;align-items:flex-start}.files a{margin-right:.75rem}.note{color:#444;font-size:.9rem}dl.env{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;font-size:.85rem}dl.env dt{font-weight:600}dl.env dd{margin:0}`;
+
+const EMBED = `(async () => {
+  const specs = JSON.parse(document.getElementById('clbench-specs').textContent);
+  const views = {};
+  const results = await Promise.allSettled(Object.entries(specs).map(async ([name, spec]) => {
+    const el = document.getElementById('chart-' + name);
+    const res = await vegaEmbed(el, spec, { renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false } });
+    views[name] = res.view;
+  }));
+  for (const r of results) if (r.status === 'rejected') console.error('clbench: a chart failed to render:', r.reason);
+  window.clbenchViews = views;
+  document.body.dataset.charts = String(Object.keys(views).length);
+  document.body.dataset.rendered = 'true';
+})();`;
+
+function figure(c: Chart): string {
+  return `<figure id="figure-${escapeHtml(c.name)}"><div class="chart" id="chart-${escapeHtml(c.name)}"></div>
+<figcaption><b>${escapeHtml(c.title)}</b>: ${escapeHtml(c.description)}. <span class="files">Files: <a href="${c.name}.svg">SVG</a><a href="${c.name}.png">PNG</a><a href="${c.name}.vl.json">Vega-Lite</a></span></figcaption></figure>`;
+}
+
+export function reportHtml({ agg, charts, env, duplicates }: ReportContent): string {
+  const ok = agg.runs - agg.failed.length;
+  const title = `clbench report: ${agg.suites.map((s) => s.suite).join(', ')}`;
+  const body: string[] = [
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p>${agg.runs} runs (${ok} ok, ${agg.failed.length} failed)${duplicates ? `; ${duplicates} duplicate run files merged` : ''}. Tables and PNG charts: <a href="summary.md">summary.md</a>.</p>`,
+    `<p class="note">${escapeHtml(METRICS_NOTE)}</p>`,
+    `<details><summary>Environment</summary><dl class="env">${environmentLines(env).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl></details>`,
+  ];
+  for (const s of agg.suites) {
+    body.push(`<section><h2>${escapeHtml(s.suite)} (${s.tasks} tasks)</h2>`, htmlTable(methodTable(s)), '<h3>Paired differences CLNP − baseline</h3>',
+      s.paired.length
+        ? `<p class="note">Paired by seed and task ordering (only pairs where both runs succeeded); * = the 95% CI excludes 0.</p>${htmlTable(pairedTable(s))}`
+        : '<p class="note">No CLNP runs (method "clnp") in this suite, so no paired differences.</p>',
+      `<div class="charts">${charts.filter((c) => c.suite === s.suite).map(figure).join('\n')}</div>`,
+      `<details><summary>Details: n, mean, std, 95% CI</summary>${htmlTable(detailTable(s))}</details></section>`);
+  }
+  body.push(`<h2>Failed runs (${agg.failed.length})</h2>`, agg.failed.length ? htmlTable(failedTable(agg.failed)) : '<p>None.</p>');
+  const specs = Object.fromEntries(charts.map((c) => [c.name, c.spec]));
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title><style>${STYLE}</style>
+${BUNDLES.map(([pkg, file]) => inlineScript(packageFile(pkg, file))).join('\n')}
+</head><body>
+${body.join('\n')}
+${inlineJson('clbench-specs', specs)}
+${inlineScript(EMBED)}
+</body></html>
+`;
+}

@@ -1,0 +1,37 @@
+/** summary.md: the environment block, per suite the method and paired-difference tables and the chart PNGs, failed runs. */
+import type { Aggregate } from './aggregate.js';
+import type { Chart } from './charts/common.js';
+import { environmentLines, type Environment } from './environment.js';
+import { detailTable, failedTable, markdownTable, methodTable, pairedTable } from './tables.js';
+
+export interface ReportContent {
+  agg: Aggregate;
+  charts: Chart[];
+  env: Environment;
+  /** run ids found in more than one results directory (kept once) */
+  duplicates: number;
+}
+
+export const METRICS_NOTE = 'ACC = mean accuracy over all tasks after the last one; BWT = mean change on earlier tasks between just after learning them and the end (negative = forgetting); FWT = accuracy on a task just before training it minus the random-initialisation accuracy; forgetting = mean drop from the best earlier accuracy. pp = percentage points. Cells are mean ± the half-width of the 95% Student-t confidence interval over seeds × orderings; a single run has no interval (n/a). Failed runs are listed, never averaged in.';
+
+export function summaryMarkdown({ agg, charts, env, duplicates }: ReportContent): string {
+  const ok = agg.runs - agg.failed.length;
+  const out = [
+    '# clbench report', '',
+    `${agg.runs} runs (${ok} ok, ${agg.failed.length} failed) in ${agg.suites.length} suite${agg.suites.length === 1 ? '' : 's'}${duplicates ? `; ${duplicates} duplicate run files merged` : ''}. Interactive charts: [index.html](index.html).`, '',
+    METRICS_NOTE, '',
+    '## Environment', '', '| | |', '|---|---|', ...environmentLines(env).map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`), '',
+  ];
+  for (const s of agg.suites) {
+    out.push(`## ${s.suite} (${s.tasks} tasks)`, '', markdownTable(methodTable(s)), '');
+    out.push('### Paired differences CLNP − baseline', '');
+    out.push(s.paired.length
+      ? `Paired by seed and task ordering (only pairs where both runs succeeded); * = the 95% CI excludes 0.\n\n${markdownTable(pairedTable(s))}`
+      : 'No CLNP runs (method "clnp") in this suite, so no paired differences.', '');
+    out.push('### Charts', '');
+    for (const c of charts.filter((c) => c.suite === s.suite)) out.push(`**${c.title}** — ${c.description}.`, '', `![${c.title}](${c.name}.png)`, '');
+    out.push('### Details', '', markdownTable(detailTable(s)), '');
+  }
+  out.push(`## Failed runs (${agg.failed.length})`, '', agg.failed.length ? markdownTable(failedTable(agg.failed)) : 'None.', '');
+  return out.join('\n');
+}

@@ -1,0 +1,89 @@
+/**
+ * The report's tables as plain rows of strings, rendered to Markdown (summary.md) and HTML
+ * (index.html) alike. Cells read "mean ± h" with h the 95 % Student-t CI half-width;
+ * a single run has no CI ("n/a").
+ */
+import type { FailedRun } from '@clbench/core';
+import type { MethodAggregate, SuiteAggregate } from './aggregate.js';
+import { METRICS, METRIC_TITLES } from './metric-names.js';
+import type { Stat } from './stats.js';
+
+export interface Table { header: string[]; rows: string[][]; numeric: boolean[] }
+
+const fmt = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const signed = (x: number, digits: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}` : 'n/a');
+
+/** "mean ± ci" with values multiplied by `scale` (100 for percent); "–" without runs. */
+export function meanCi(s: Stat, scale = 1, digits = 2): string {
+  if (s.n === 0) return '–';
+  return `${fmt(s.mean * scale, digits)} ± ${fmt(s.ci95 * scale, digits)}`;
+}
+
+const sigDigits = (s: Stat) => (Math.abs(s.mean) >= 100 ? 0 : Math.abs(s.mean) >= 1 ? 2 : 3);
+
+export function methodTable(suite: SuiteAggregate): Table {
+  return {
+    header: ['method', 'runs', 'failed', 'ACC (%)', 'BWT (pp)', 'FWT (pp)', 'forgetting (pp)', 'wall time (s)', 'samples/s', 'peak RSS (MiB)'],
+    numeric: [false, true, true, true, true, true, true, true, true, true],
+    rows: suite.methods.map((m) => [
+      m.label, String(m.runs.length), String(m.failed.length),
+      ...METRICS.map((k) => meanCi(m.metrics[k], 100)),
+      meanCi(m.wallSeconds, 1, sigDigits(m.wallSeconds)), meanCi(m.samplesPerSecond, 1, sigDigits(m.samplesPerSecond)),
+      meanCi({ ...m.peakRssBytes, mean: m.peakRssBytes.mean / 2 ** 20, ci95: m.peakRssBytes.ci95 / 2 ** 20 }, 1, 0),
+    ]),
+  };
+}
+
+/** Long format: one row per method × quantity with n, mean, std and the CI bounds. */
+export function detailTable(suite: SuiteAggregate): Table {
+  const rows: string[][] = [];
+  const quantities: [string, (m: MethodAggregate) => Stat, number, number][] = [
+    ...METRICS.map((k) => [`${METRIC_TITLES[k]} (%)`, (m: MethodAggregate) => m.metrics[k], 100, 2] as [string, (m: MethodAggregate) => Stat, number, number]),
+    ['wall time (s)', (m) => m.wallSeconds, 1, 3],
+    ['samples/s', (m) => m.samplesPerSecond, 1, 0],
+  ];
+  for (const m of suite.methods) for (const [name, get, scale, digits] of quantities) {
+    const s = get(m);
+    rows.push([m.label, name, String(s.n), fmt(s.mean * scale, digits), fmt(s.std * scale, digits),
+      Number.isFinite(s.ci95) ? `[${fmt((s.mean - s.ci95) * scale, digits)}, ${fmt((s.mean + s.ci95) * scale, digits)}]` : 'n/a (needs ≥ 2 runs)']);
+  }
+  return { header: ['method', 'quantity', 'n', 'mean', 'std', '95% CI'], numeric: [false, false, true, true, true, false], rows };
+}
+
+export function pairedTable(suite: SuiteAggregate): Table {
+  return {
+    header: ['CLNP', 'baseline', 'pairs', ...METRICS.map((k) => `Δ${k === 'forgetting' ? 'forgetting' : k.toUpperCase()} (pp) [95% CI]`)],
+    numeric: [false, false, true, true, true, true, true],
+    rows: suite.paired.map((p) => [p.clnp, p.baseline, p.unpaired ? `${p.pairs} (${p.unpaired} unpaired runs)` : String(p.pairs), ...METRICS.map((k) => {
+      const d = p.diffs[k];
+      if (d.n === 0) return '–';
+      if (!Number.isFinite(d.ci95)) return `${signed(100 * d.mean, 2)} [n/a]`;
+      const [lo, hi] = [100 * (d.mean - d.ci95), 100 * (d.mean + d.ci95)];
+      return `${signed(100 * d.mean, 2)} [${signed(lo, 2)}, ${signed(hi, 2)}]${lo > 0 || hi < 0 ? ' *' : ''}`;
+    })]),
+  };
+}
+
+export function failedTable(failed: FailedRun[]): Table {
+  return {
+    header: ['suite', 'method', 'seed', 'ordering', 'run id', 'error'],
+    numeric: [false, false, true, false, false, false],
+    rows: failed.map((r) => [r.suite, r.label, String(r.seed), `[${r.ordering.join(', ')}]`, r.runId, r.error.split('\n')[0].slice(0, 300)]),
+  };
+}
+
+export function markdownTable(t: Table): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [
+    `| ${t.header.map(cell).join(' | ')} |`,
+    `|${t.numeric.map((n) => (n ? '---:' : '---')).join('|')}|`,
+    ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
+}
+
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function htmlTable(t: Table): string {
+  const td = (tag: string, s: string, i: number) => `<${tag}${t.numeric[i] ? ' class="num"' : ''}>${escapeHtml(s)}</${tag}>`;
+  return `<table><thead><tr>${t.header.map((h, i) => td('th', h, i)).join('')}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map((c, i) => td('td', c, i)).join('')}</tr>`).join('')}</tbody></table>`;
+}

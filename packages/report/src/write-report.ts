@@ -1,0 +1,90 @@
+/**
+ * A report directory: index.html, summary.md, aggregate.json, and per chart NAME.vl.json,
+ * NAME.svg, NAME.png. Compiler and renderer warnings are returned (the tests require none).
+ */
+import type { RunResult } from '@clbench/core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { aggregate, type Aggregate } from './aggregate.js';
+import { buildCharts } from './charts.js';
+import type { Chart } from './charts/common.js';
+import { compileSpec } from './compile.js';
+import { environment, type Environment } from './environment.js';
+import { reportHtml } from './html.js';
+import { summaryMarkdown } from './markdown.js';
+import { renderPngAsync, renderSvg } from './render.js';
+
+export interface WriteReportOptions {
+  /** shown in the environment block */
+  resultsDirs: string[];
+  /** run ids found in more than one results directory (see mergeResults) */
+  duplicates?: number;
+  /** where to read the git commit (default: the current directory) */
+  cwd?: string;
+  now?: Date;
+}
+
+export interface ReportOutput {
+  dir: string;
+  files: string[];
+  charts: Chart[];
+  env: Environment;
+  /** "chart: message" for every vega-lite or vega warning */
+  warnings: string[];
+  /** milliseconds per phase */
+  timings: { aggregate: number; compile: number; svg: number; png: number; write: number; total: number };
+}
+
+/** aggregate.json: the statistics without the raw runs (NaN → null). */
+function aggregateJson(agg: Aggregate) {
+  return {
+    runs: agg.runs, labels: agg.labels, failed: agg.failed.map((r) => ({ runId: r.runId, suite: r.suite, label: r.label, seed: r.seed, ordering: r.ordering, error: r.error })),
+    suites: agg.suites.map((s) => ({
+      suite: s.suite, tasks: s.tasks, paired: s.paired,
+      methods: s.methods.map(({ runs, failed, ...m }) => ({ ...m, runIds: runs.map((r) => r.runId), failedRunIds: failed.map((r) => r.runId) })),
+    })),
+  };
+}
+
+export async function writeReport(results: RunResult[], dir: string, opts: WriteReportOptions): Promise<ReportOutput> {
+  if (!results.length) throw new Error('no run results to report');
+  const t0 = performance.now();
+  const agg = aggregate(results);
+  const charts = buildCharts(agg);
+  const env = environment(results, { resultsDirs: opts.resultsDirs, cwd: opts.cwd, now: opts.now });
+  const t1 = performance.now();
+  const warnings: string[] = [];
+  const compiled = charts.map((c) => {
+    const { vega, warnings: w } = compileSpec(c.spec);
+    warnings.push(...w.map((m) => `${c.name}: ${m}`));
+    return vega;
+  });
+  const t2 = performance.now();
+  const svgs: string[] = [];
+  for (const [i, c] of charts.entries()) {
+    const { svg, warnings: w } = await renderSvg(compiled[i]);
+    warnings.push(...w.map((m) => `${c.name}: ${m}`));
+    svgs.push(svg);
+  }
+  const t3 = performance.now();
+  const pngs = await Promise.all(svgs.map((svg) => renderPngAsync(svg)));
+  const t4 = performance.now();
+
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  const write = (name: string, data: string | Buffer) => { writeFileSync(join(dir, name), data); files.push(name); };
+  for (const [i, c] of charts.entries()) {
+    write(`${c.name}.vl.json`, JSON.stringify(c.spec, null, 1) + '\n');
+    write(`${c.name}.svg`, svgs[i]);
+    write(`${c.name}.png`, pngs[i]);
+  }
+  const content = { agg, charts, env, duplicates: opts.duplicates ?? 0 };
+  write('summary.md', summaryMarkdown(content));
+  write('aggregate.json', JSON.stringify(aggregateJson(agg), null, 1) + '\n');
+  write('index.html', reportHtml(content));
+  const t5 = performance.now();
+  return {
+    dir, files, charts, env, warnings,
+    timings: { aggregate: t1 - t0, compile: t2 - t1, svg: t3 - t2, png: t4 - t3, write: t5 - t4, total: t5 - t0 },
+  };
+}

@@ -2,7 +2,7 @@ import { initBackend, Rng, tf, trainContinual, type NetworkConfig, type Network,
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { describe, expect, it } from 'vitest';
 import { clnp, type Clnp, type ClnpTaskDiagnostics } from './clnp.js';
-import { chooseThreshold } from './prune.js';
+import { chooseThresholds } from './prune.js';
 import { FREE } from './units.js';
 
 const training = { optimizer: 'adam' as const, lr: 2e-3, epochs: 2, batchSize: 32, validationFraction: 0.15 };
@@ -120,15 +120,23 @@ describe('CLNP pruning and bookkeeping', () => {
   });
 });
 
-describe('chooseThreshold (graceful forgetting)', () => {
-  it('picks the largest admissible grid value, even past an inadmissible one', () => {
+describe('chooseThresholds (graceful forgetting)', () => {
+  it('global: picks the largest admissible grid value, even past an inadmissible one', () => {
     const acc: Record<number, number> = { 0: 0.95, 0.1: 0.948, 0.2: 0.93, 0.3: 0.942, 0.5: 0.80 };
-    const c = chooseThreshold([0.5, 0, 0.2, 0.1, 0.3], (t) => acc[t], 0.95, 0.01);
-    expect(c.theta).toBe(0.3);
+    const c = chooseThresholds([0.5, 0.2, 0.1, 0.3], 2, (t) => acc[t[0]], 0.95, 0.01, 'global');
+    expect(c.thetas).toEqual([0.3, 0.3]);
     expect(c.accuracy).toBe(0.942);
-    expect(c.tried.map((t) => t.theta)).toEqual([0, 0.1, 0.2, 0.3, 0.5]);
+    expect(c.evaluations).toBe(5);
   });
-  it('falls back to θ = 0 when nothing is admissible', () => {
-    expect(chooseThreshold([0.1, 0.2], () => 0.5, 0.9, 0.01).theta).toBe(0);
+  it('per-layer: raises each layer to its largest admissible value', () => {
+    // accuracy falls by 1 point per grid step of layer 0 past 0.2, and by 10 points past 0.5 on layer 1
+    const acc = ([a, b]: number[]) => 0.95 - (a > 0.2 ? ((a - 0.2) / 0.1) * 0.01 : 0) - (b > 0.5 ? 0.1 : 0);
+    const c = chooseThresholds([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], 2, acc, 0.95, 0.015, 'per-layer');
+    expect(c.thetas).toEqual([0.3, 0.5]);
+    expect(c.accuracy).toBeGreaterThanOrEqual(0.95 - 0.015);
+  });
+  it('falls back to θ = 0 (dead units only) when nothing is admissible', () => {
+    expect(chooseThresholds([0.1, 0.2], 1, (t) => (t[0] === 0 ? 0.9 : 0.5), 0.9, 0.01, 'global').thetas).toEqual([0]);
+    expect(chooseThresholds([0.1, 0.2], 3, (t) => (t.every((x) => x === 0) ? 0.9 : 0.5), 0.9, 0.01, 'per-layer').thetas).toEqual([0, 0, 0]);
   });
 });

@@ -17,7 +17,7 @@
  */
 import { defineMethod, tf, type ContinualMethod, type MethodContext } from '@clbench/core';
 import { z } from 'zod';
-import { chooseThreshold, keepMasks, meanActivity, withUnitMasks } from './prune.js';
+import { chooseThresholds, keepMasks, meanActivity, withUnitMasks } from './prune.js';
 import { FREE, headFineTuneMask, reinitFreeUnits, reusedUnits, setTrainableMasks, severFreeToActive, UnitOwners } from './units.js';
 
 const hyperparameters = z.strictObject({
@@ -26,13 +26,14 @@ const hyperparameters = z.strictObject({
   weightDecay: z.number().min(0).default(0).describe('L2 weight decay (λ/2·Σθ² over trainable hidden weights), added to the loss'),
   margin: z.number().min(0).max(1).default(0.01).describe('graceful forgetting margin m: validation accuracy may drop by at most m (fraction; 0.01 = 1 point)'),
   thresholds: z.array(z.number().min(0)).min(1).default([0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7]).describe('threshold grid θ, relative to the most active candidate unit of each layer'),
+  thresholdSearch: z.enum(['per-layer', 'global']).default('per-layer').describe('one θ for all layers (global), or the largest θ per layer by coordinate ascent (per-layer)'),
   fineTuneEpochs: z.number().int().min(0).default(1).describe('epochs of fine-tuning the pruned network before freezing it'),
 });
 type Hp = z.infer<typeof hyperparameters>;
 
 export interface ClnpTaskDiagnostics {
   task: number;
-  threshold: number;
+  thresholds: number[];    // chosen θ per hidden layer
   valAccUnpruned: number;
   valAccPruned: number;
   valAccFinal: number;
@@ -97,10 +98,10 @@ function create(hp: Hp): Clnp {
       // Steps 2–3: activity, then the largest admissible threshold (graceful forgetting).
       const activity = meanActivity(net, val, head);
       const valAccUnpruned = tools.accuracy(val, head);
-      const choice = chooseThreshold(hp.thresholds,
-        (theta) => withUnitMasks(net, keepMasks(activity, candidate, theta), () => tools.accuracy(val, head)),
-        valAccUnpruned, hp.margin);
-      const keep = keepMasks(activity, candidate, choice.theta);
+      const choice = chooseThresholds(hp.thresholds, net.layers.length,
+        (thetas) => withUnitMasks(net, keepMasks(activity, candidate, thetas), () => tools.accuracy(val, head)),
+        valAccUnpruned, hp.margin, hp.thresholdSearch);
+      const keep = keepMasks(activity, candidate, choice.thetas);
       keep.forEach((k, l) => k.forEach((kept, u) => { if (kept && candidate(l, u)) owners.owner[l][u] = task.id; }));
       // Step 4: sever free → active (and free → this task's head).
       severFreeToActive(net, owners, head);
@@ -115,7 +116,7 @@ function create(hp: Hp): Clnp {
       setTrainableMasks(net, owners, 'free');
       const reused = reusedUnits(net, owners, task.id, head);
       tasks.push({
-        task: task.id, threshold: choice.theta, valAccUnpruned, valAccPruned: choice.accuracy,
+        task: task.id, thresholds: choice.thetas, valAccUnpruned, valAccPruned: choice.accuracy,
         valAccFinal: hp.fineTuneEpochs > 0 ? tools.accuracy(val, head) : choice.accuracy,
         layers: net.layers.map((l, i) => ({ layer: i, units: l.units, free: owners.free(i), active: owners.activeFor(i, task.id), reused: reused[i] })),
       });

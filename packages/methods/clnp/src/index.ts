@@ -1,3 +1,3 @@
 export { clnp, type Clnp, type ClnpTaskDiagnostics } from './clnp.js';
-export { chooseThreshold, keepMasks, meanActivity } from './prune.js';
+export { chooseThresholds, keepMasks, meanActivity } from './prune.js';
 export { UnitOwners, FREE } from './units.js';

@@ -4,8 +4,11 @@
  *              and domain-incremental, the original class for class-incremental.
  *  - permuted: task k applies a fixed pixel permutation drawn from the seed (task 0 = identity).
  *  - rotated:  task k rotates every image by k·maxDegrees/tasks degrees (bilinear).
+ *  - split-cifar: task 0 = CIFAR-10, task k = CIFAR-100 classes 10(k-1)..10k-1 (dataset
+ *              cifar10-100), per-task heads of 10 outputs (Zenke et al. 2017, Sec. 5).
  * `ordering[i]` is the task trained i-th; TaskData.id is the position in training order.
- * Validation is split off each task's training data with the run's RNG.
+ * Validation is split off each task's training data with the run's RNG. Each task's rows
+ * are copied once (memory matters at full size: 60 000 MNIST images are 188 MB as floats).
  */
 import { Rng, type Scenario, type ScenarioConfig, type Split, type TaskData } from '@clbench/core';
 import { indicesByClass, subset, type Dataset, type Labeled } from './dataset.js';
@@ -21,78 +24,92 @@ export interface ScenarioOptions {
   limit?: number;
 }
 
-interface RawTask { name: string; classes: number[]; train: Labeled; test: Labeled }
+/** A task before materialising: rows of the training / test pools, and how to map them. */
+interface TaskPlan {
+  name: string;
+  classes: number[];
+  trainRows: number[];                         // rows of the training pool (ascending)
+  testRows: number[] | null;                   // rows of the test pool; null = all
+  relabel?: (label: number) => number;         // e.g. to task-local labels
+  transform?: (d: Labeled) => Labeled;         // e.g. a permutation or a rotation of every image
+}
 
 export function buildScenario(data: Dataset, cfg: ScenarioConfig, opts: ScenarioOptions): Scenario {
   const rng = new Rng(`scenario:${opts.seed}`);
-  const train = opts.limit ? limitPerClass(data.train, data.classes, opts.limit) : data.train;
-  let raw: RawTask[], headOutputs: number[];
+  const byClass = indicesByClass(data.train, data.classes).map((idx) => (opts.limit ? idx.slice(0, opts.limit) : idx));
+  const allRows = byClass.flat().sort((a, b) => a - b);
+  const testByClass = indicesByClass(data.test, data.classes);
+  const allClasses = [...Array(data.classes).keys()];
+  /** Task k of a split: classes [first(k), first(k) + c). */
+  const splitPlans = (T: number, c: number, first: (k: number) => number, name: (k: number, classes: number[]) => string, local: boolean): TaskPlan[] =>
+    Array.from({ length: T }, (_, k) => {
+      const classes = Array.from({ length: c }, (_, i) => first(k) + i);
+      const rows = (per: number[][]) => classes.flatMap((cl) => per[cl]).sort((a, b) => a - b);
+      return { name: name(k, classes), classes, trainRows: rows(byClass), testRows: rows(testByClass), relabel: local ? (v: number) => v - first(k) : undefined };
+    });
+  let plans: TaskPlan[], headOutputs: number[];
   const T = cfg.tasks;
   switch (cfg.type) {
     case 'split': {
       const c = cfg.classesPerTask;
       if (T * c > data.classes) throw new Error(`scenario: ${T} tasks × ${c} classes needs ${T * c} classes, ${data.name} has ${data.classes}`);
-      const local = cfg.incremental !== 'class';
-      raw = Array.from({ length: T }, (_, k) => {
-        const classes = Array.from({ length: c }, (_, i) => k * c + i);
-        const relabel = (d: Labeled) => { const s = byClasses(d, classes); if (local) s.y = s.y.map((v) => classes.indexOf(v)); return s; };
-        return { name: `classes ${classes.join('/')}`, classes, train: relabel(train), test: relabel(data.test) };
-      });
+      plans = splitPlans(T, c, (k) => k * c, (_, classes) => `classes ${classes.join('/')}`, cfg.incremental !== 'class');
       headOutputs = cfg.incremental === 'task' ? Array(T).fill(c) : [cfg.incremental === 'class' ? T * c : c];
       break;
     }
     case 'permuted': {
       const D = data.train.x.length / data.train.n, permRng = rng.fork('permutations');
-      const classes = [...Array(data.classes).keys()];
-      raw = Array.from({ length: T }, (_, k) => {
+      plans = Array.from({ length: T }, (_, k) => {
         const perm = k === 0 ? null : permRng.permutation(D);
-        return { name: `permutation ${k}`, classes, train: permute(train, perm), test: permute(data.test, perm) };
+        return { name: `permutation ${k}`, classes: allClasses, trainRows: allRows, testRows: null, transform: perm ? (d: Labeled) => permute(d, perm) : undefined };
       });
       headOutputs = cfg.incremental === 'task' ? Array(T).fill(data.classes) : [data.classes];
       break;
     }
     case 'rotated': {
-      const classes = [...Array(data.classes).keys()];
-      raw = Array.from({ length: T }, (_, k) => {
+      plans = Array.from({ length: T }, (_, k) => {
         const deg = (k * cfg.maxDegrees) / T;
-        return { name: `rotation ${deg.toFixed(0)}°`, classes, train: rotateImages(train, data.imageShape, deg), test: rotateImages(data.test, data.imageShape, deg) };
+        return { name: `rotation ${deg.toFixed(0)}°`, classes: allClasses, trainRows: allRows, testRows: null, transform: (d: Labeled) => rotateImages(d, data.imageShape, deg) };
       });
       headOutputs = cfg.incremental === 'task' ? Array(T).fill(data.classes) : [data.classes];
       break;
     }
-    case 'split-cifar':
-      throw new Error('scenario "split-cifar" needs the CIFAR loader (dataset cifar10-100)');
+    case 'split-cifar': {
+      // Zenke et al. 2017: task 0 = CIFAR-10, task k ≥ 1 = CIFAR-100 classes 10(k-1)..10k-1 (dataset classes 10k..10k+9).
+      if (data.classes !== 110) throw new Error(`scenario "split-cifar" needs dataset "cifar10-100" (CIFAR-10 + CIFAR-100, 110 classes), got ${data.name}`);
+      plans = splitPlans(T, 10, (k) => 10 * k, (k) => (k === 0 ? 'CIFAR-10' : `CIFAR-100 classes ${10 * (k - 1)}-${10 * k - 1}`), true);
+      headOutputs = Array(T).fill(10);
+      break;
+    }
   }
   const ordering = opts.ordering.length ? opts.ordering : [...Array(T).keys()];
   if (ordering.length !== T) throw new Error(`ordering [${ordering.join(', ')}] has ${ordering.length} entries, scenario has ${T} tasks`);
   const valRng = rng.fork('validation');
   const tasks: TaskData[] = ordering.map((k, id) => {
-    const r = raw[k];
-    const { fit, validation } = splitValidation(r.train, opts.validationFraction, valRng);
-    return { id, name: r.name, classes: r.classes, train: fit, validation, test: r.test };
+    const p = plans[k];
+    // validation: a seeded random fraction of the task's training rows
+    const perm = valRng.permutation(p.trainRows.length), nVal = Math.round(p.trainRows.length * opts.validationFraction);
+    const rows = (sel: Int32Array) => Array.from(sel, (i) => p.trainRows[i]);
+    return {
+      id, name: p.name, classes: p.classes,
+      train: materialise(data.train, rows(perm.subarray(nVal)), p),
+      validation: materialise(data.train, rows(perm.subarray(0, nVal)), p),
+      test: materialise(data.test, p.testRows, p),
+    };
   });
   const inputShape = opts.image ? [...data.imageShape] : [data.imageShape.reduce((a, b) => a * b, 1)];
   return { name: `${cfg.type}-${data.name}`, incremental: cfg.incremental, inputShape, headOutputs: headOutputs!, tasks };
 }
 
-function byClasses(d: Labeled, classes: number[]): Labeled {
-  const keep: number[] = [];
-  for (let i = 0; i < d.n; i++) if (classes.includes(d.y[i])) keep.push(i);
-  return subset(d, keep);
+/** Copy the rows a task uses (once), relabel and transform them. */
+function materialise(d: Labeled, rows: number[] | null, p: TaskPlan): Split {
+  let s = rows ? subset(d, rows) : d;
+  if (p.relabel) s = { ...s, y: s.y.map(p.relabel) };
+  return p.transform ? p.transform(s) : s;
 }
 
-function limitPerClass(d: Labeled, classes: number, limit: number): Labeled {
-  return subset(d, indicesByClass(d, classes).flatMap((idx) => idx.slice(0, limit)).sort((a, b) => a - b));
-}
-
-function permute(d: Labeled, perm: Int32Array | null): Labeled {
-  if (!perm) return d;
+function permute(d: Labeled, perm: Int32Array): Labeled {
   const D = perm.length, x = new Float32Array(d.x.length);
   for (let i = 0; i < d.n; i++) { const o = i * D; for (let p = 0; p < D; p++) x[o + p] = d.x[o + perm[p]]; }
   return { x, y: d.y, n: d.n };
-}
-
-function splitValidation(d: Labeled, fraction: number, rng: Rng): { fit: Split; validation: Split } {
-  const perm = rng.permutation(d.n), nVal = Math.round(d.n * fraction);
-  return { validation: subset(d, perm.subarray(0, nVal)), fit: subset(d, perm.subarray(nVal)) };
 }

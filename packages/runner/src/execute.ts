@@ -1,24 +1,27 @@
 /**
  * Execute one run of the matrix in this thread: build the scenario, the method, train,
- * and return a result record. Errors (including NaN loss) become a failed-run record.
+ * and return a result record. Errors (including NaN loss, core's DivergenceError, and the
+ * tensor-memory limit) become a failed-run record; nothing thrown escapes.
  */
-import { computeMetrics, initBackend, Rng, trainContinual, type BackendName, type Progress, type RunResult } from '@clbench/core';
+import { computeMetrics, initBackend, Rng, tf, trainContinual, type BackendName, type Progress, type RunResult } from '@clbench/core';
 import { scenarioForRun } from '@clbench/data';
 import { getMethod } from '@clbench/methods';
 import { CODE_VERSION, type RunSpec } from './matrix.js';
 
 export interface ExecuteOptions {
   backend: BackendName;
+  /** 1-based attempt number, recorded in the result (`--retries`). */
+  attempt?: number;
+  /** Fail the run when its live tensors exceed this many bytes (wasm/GPU memory is outside the V8 heap limit). */
+  maxTensorBytes?: number;
   onProgress?: (p: Progress) => void;
 }
+
+export class MemoryLimitError extends Error {}
 
 export async function executeRun(spec: RunSpec, opts: ExecuteOptions): Promise<RunResult> {
   const { config } = spec;
   const startedAt = new Date().toISOString();
-  const common = {
-    runId: spec.runId, suite: config.suite, method: config.method, label: config.label, hyperparameters: config.hyperparameters,
-    seed: config.seed, ordering: config.ordering, config, codeVersion: CODE_VERSION, startedAt, attempts: 1,
-  };
   let backend = opts.backend as string;
   try {
     backend = await initBackend(opts.backend);
@@ -26,12 +29,19 @@ export async function executeRun(spec: RunSpec, opts: ExecuteOptions): Promise<R
     const scenario = scenarioForRun(config);
     const def = getMethod(config.method);
     const method = def.create(def.hyperparameters.parse(config.hyperparameters));
+    const limit = opts.maxTensorBytes;
+    const onProgress = (p: Progress) => {
+      if (limit !== undefined && tf.memory().numBytes > limit) {
+        throw new MemoryLimitError(`tensor memory ${(tf.memory().numBytes / 2 ** 20).toFixed(1)} MB exceeds the limit of ${(limit / 2 ** 20).toFixed(0)} MB (--max-memory-mb)`);
+      }
+      opts.onProgress?.(p);
+    };
     const res = await trainContinual({
-      scenario, network: config.network, training: config.training, method, rng: new Rng(config.seed), onProgress: opts.onProgress,
+      scenario, network: config.network, training: config.training, method, rng: new Rng(config.seed), onProgress,
     });
     const wallSeconds = (performance.now() - t0) / 1000;
     return {
-      ...common, status: 'ok', backend, finishedAt: new Date().toISOString(),
+      ...identity(spec, startedAt, opts.attempt ?? 1), status: 'ok', backend, finishedAt: new Date().toISOString(),
       taskNames: scenario.tasks.map((t) => t.name),
       accuracyMatrix: res.accuracyMatrix, randomInitAccuracy: res.randomInitAccuracy,
       metrics: computeMetrics(res.accuracyMatrix, res.randomInitAccuracy),
@@ -40,8 +50,22 @@ export async function executeRun(spec: RunSpec, opts: ExecuteOptions): Promise<R
       peakRssBytes: peakRss(),
     };
   } catch (e) {
-    return { ...common, status: 'failed', backend, finishedAt: new Date().toISOString(), error: (e as Error).message || String(e) };
+    return failedRun(spec, (e as Error).message || String(e), { backend, startedAt, attempts: opts.attempt ?? 1 });
   }
+}
+
+/** A failed-run record (also used by the coordinator when a worker dies mid-run). */
+export function failedRun(spec: RunSpec, error: string, at: { backend: string; startedAt: string; attempts: number }): RunResult {
+  return { ...identity(spec, at.startedAt, at.attempts), status: 'failed', backend: at.backend, finishedAt: new Date().toISOString(), error };
+}
+
+/** The fields every result record carries, ok or failed. */
+function identity(spec: RunSpec, startedAt: string, attempts: number) {
+  const { config } = spec;
+  return {
+    runId: spec.runId, suite: config.suite, method: config.method, label: config.label, hyperparameters: config.hyperparameters,
+    seed: config.seed, ordering: config.ordering, config, codeVersion: CODE_VERSION, startedAt, attempts,
+  };
 }
 
 /** Peak resident set size of this process so far (bytes). */

@@ -1,5 +1,13 @@
 export { loadSuite, parseSuite, InputError, formatZodIssue, formatPath } from './suite-file.js';
+export { gridPoints, expandMethodEntry } from './grid.js';
 export { expandMatrix, runIdOf, canonicalJson, CODE_VERSION, type RunSpec } from './matrix.js';
-export { executeRun, peakRss, type ExecuteOptions } from './execute.js';
+export { parseShard, resolveShard, shardSpecs, type Shard } from './shard.js';
+export { executeRun, failedRun, peakRss, MemoryLimitError, type ExecuteOptions } from './execute.js';
+export { ThreadPool, WORKER_URL, type Executor, type PoolOptions } from './pool.js';
+export { DeviceProcess } from './devices.js';
 export { ResultsStore, readResults } from './store.js';
-export { runSuite, type RunSuiteOptions, type SuiteSummary } from './run-suite.js';
+export { runSuite, runSpecs, type RunSuiteOptions, type SuiteSummary } from './run-suite.js';
+export { runFraction, type RunnerEvent, type WorkerMessage, type WorkerId } from './messages.js';
+export { progressReporter, ProgressState, finishedLine, duration, type Reporter } from './progress.js';
+export { sbatchScript, type SbatchOptions } from './slurm.js';
+export { measurePoolThroughput, measureRawProcesses, samplesOf, type Throughput } from './throughput.js';

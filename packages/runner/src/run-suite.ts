@@ -1,38 +1,85 @@
 /**
- * Run a suite's matrix into a results directory. Finished runs are skipped (resume is
- * the default); each finished run is written as soon as it ends.
+ * The coordinator: expand the matrix, keep this shard's unfinished runs, hand them to
+ * executors (a thread pool, or one pool process per device), retry failures, and write
+ * each result as soon as it arrives. It never trains anything itself.
  */
 import type { BackendName, RunResult, Suite } from '@clbench/core';
-import { executeRun } from './execute.js';
+import { availableParallelism } from 'node:os';
+import { DeviceProcess } from './devices.js';
 import { expandMatrix, type RunSpec } from './matrix.js';
+import type { RunnerEvent } from './messages.js';
+import { ThreadPool, type Executor } from './pool.js';
+import { shardSpecs, type Shard } from './shard.js';
 import { ResultsStore } from './store.js';
 
 export interface RunSuiteOptions {
   out: string;
   backend: BackendName;
+  /** Worker threads (default: available cores); with `devices`, threads per device process (default 1). */
   workers?: number;
+  /** One pool process per entry, with CUDA_VISIBLE_DEVICES set to it. */
+  devices?: string[];
+  /** Per-worker memory limit in MB (V8 heap via piscina resourceLimits, and live tensor bytes). */
+  maxMemoryMb?: number;
+  /** Extra attempts for a failed run (default 0). */
+  retries?: number;
+  shard?: Shard;
+  /** Rerun runs that already have an ok result. */
   fresh?: boolean;
-  log?: (line: string) => void;
+  onEvent?: (e: RunnerEvent) => void;
 }
 
 export interface SuiteSummary { total: number; skipped: number; ok: number; failed: number; results: RunResult[] }
 
 export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<SuiteSummary> {
+  return runSpecs(suite.name, expandMatrix(suite), opts);
+}
+
+/** Run a list of runs (a suite's matrix, or any specs) into `opts.out`. */
+export async function runSpecs(name: string, specs: RunSpec[], opts: RunSuiteOptions): Promise<SuiteSummary> {
+  const t0 = performance.now();
+  const emit = opts.onEvent ?? (() => {});
   const store = new ResultsStore(opts.out);
-  const specs = expandMatrix(suite);
+  const mine = opts.shard ? shardSpecs(specs, opts.shard) : specs;
   const done = opts.fresh ? new Set<string>() : store.finishedIds();
-  const todo: RunSpec[] = specs.filter((s) => !done.has(s.runId));
-  const log = opts.log ?? (() => {});
-  log(`suite ${suite.name}: ${specs.length} runs, ${specs.length - todo.length} already finished, ${todo.length} to run`);
+  const todo = mine.filter((s) => !done.has(s.runId));
+  const executors = todo.length ? makeExecutors(opts, todo.length) : [];
+  emit({
+    type: 'suite-start', suite: name, total: mine.length, finished: mine.length - todo.length, todo: todo.length,
+    workers: executors.reduce((n, e) => n + e.slots, 0), shard: opts.shard && { index: opts.shard.index, count: opts.shard.count },
+  });
+
+  const queue = todo.map((spec) => ({ spec, attempt: 1 }));
   const results: RunResult[] = [];
-  for (const [k, spec] of todo.entries()) {
-    const r = await executeRun(spec, { backend: opts.backend });
-    store.write(r);
-    results.push(r);
-    const c = spec.config;
-    log(`[${k + 1}/${todo.length}] ${c.label} seed=${c.seed} order=${c.ordering.join('')} ` +
-      (r.status === 'ok' ? `ACC=${(100 * r.metrics.acc).toFixed(2)}% BWT=${(100 * r.metrics.bwt).toFixed(2)} (${r.timing.wallSeconds.toFixed(1)}s, ${r.backend})` : `FAILED: ${r.error}`));
+  const retries = opts.retries ?? 0;
+  const slot = async (ex: Executor) => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const r = await ex.run(item.spec, item.attempt, emit);
+      if (r.status === 'failed' && item.attempt <= retries) {
+        emit({ type: 'run-retry', runId: r.runId, attempt: item.attempt, error: r.error });
+        queue.push({ spec: item.spec, attempt: item.attempt + 1 });
+        continue;
+      }
+      store.write(r);
+      results.push(r);
+      emit({ type: 'run-end', result: r });
+    }
+  };
+  try {
+    await Promise.all(executors.flatMap((ex) => Array.from({ length: ex.slots }, () => slot(ex))));
+  } finally {
+    await Promise.all(executors.map((ex) => ex.close()));
   }
   const failed = results.filter((r) => r.status === 'failed').length;
-  return { total: specs.length, skipped: specs.length - todo.length, ok: results.length - failed, failed, results };
+  emit({ type: 'suite-end', ok: results.length - failed, failed, seconds: (performance.now() - t0) / 1000 });
+  return { total: mine.length, skipped: mine.length - todo.length, ok: results.length - failed, failed, results };
+}
+
+function makeExecutors(opts: RunSuiteOptions, runs: number): Executor[] {
+  const pool = { backend: opts.backend, maxMemoryMb: opts.maxMemoryMb };
+  if (opts.devices?.length) {
+    const perDevice = Math.max(1, Math.min(opts.workers ?? 1, Math.ceil(runs / opts.devices.length)));
+    return opts.devices.map((d) => new DeviceProcess(d, { ...pool, workers: perDevice }));
+  }
+  return [new ThreadPool({ ...pool, workers: Math.max(1, Math.min(opts.workers ?? availableParallelism(), runs)) })];
 }

@@ -1,37 +1,78 @@
 /**
  * The results store: DIR/runs/<runId>.json, one file per finished run, written
- * atomically (temp file in the same directory, fsync, rename), so a killed process
- * leaves either the whole file or none. Temp files from a killed writer are removed on open.
+ * atomically (temp file in the same directory, fsync, rename, fsync of the directory),
+ * so a process killed at any moment leaves either the whole file or none. Several
+ * processes (shards) may write into one directory: a temp file names its host and pid,
+ * and is removed on open only when that process is gone.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RunResultSchema, type RunResult } from '@clbench/core';
+
+const HOST = hostname().replace(/[^a-zA-Z0-9.]/g, '_');
+const TMP = /\.tmp-([^-]+)-(\d+)-[a-z0-9]+$/;
+/** Temp files of another host are removed only when this old (its writer cannot be checked). */
+const FOREIGN_TMP_MAX_AGE_MS = 24 * 3600_000;
 
 export class ResultsStore {
   readonly runsDir: string;
   constructor(readonly dir: string) {
     this.runsDir = join(dir, 'runs');
     mkdirSync(this.runsDir, { recursive: true });
-    for (const f of readdirSync(this.runsDir)) if (f.includes('.tmp-')) rmSync(join(this.runsDir, f), { force: true });
+    this.removeStaleTemps();
   }
 
-  /** Ids of runs finished successfully (failed runs are retried on resume). */
+  /** Ids of runs finished successfully (failed runs are retried on resume; an unreadable file is rewritten). */
   finishedIds(): Set<string> {
-    return new Set(this.readAll().filter((r) => r.status === 'ok').map((r) => r.runId));
+    const ids = new Set<string>();
+    for (const f of readdirSync(this.runsDir)) {
+      if (!f.endsWith('.json')) continue;
+      try {
+        const r = RunResultSchema.parse(JSON.parse(readFileSync(join(this.runsDir, f), 'utf8')));
+        if (r.status === 'ok' && f === `${r.runId}.json`) ids.add(r.runId);
+      } catch { /* not a valid result: the run is not finished */ }
+    }
+    return ids;
   }
 
   write(result: RunResult): void {
     const valid = RunResultSchema.parse(result);
     const file = join(this.runsDir, `${valid.runId}.json`);
-    const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const tmp = `${file}.tmp-${HOST}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
     const fd = openSync(tmp, 'w');
     try { writeSync(fd, JSON.stringify(valid, null, 1) + '\n'); fsyncSync(fd); } finally { closeSync(fd); }
     renameSync(tmp, file);
+    syncDir(this.runsDir);
   }
 
   readAll(): RunResult[] {
     return readResults(this.dir);
   }
+
+  private removeStaleTemps(): void {
+    for (const f of readdirSync(this.runsDir)) {
+      const m = TMP.exec(f);
+      if (!m) continue;
+      const path = join(this.runsDir, f);
+      const stale = m[1] === HOST ? !processAlive(Number(m[2])) : ageMs(path) > FOREIGN_TMP_MAX_AGE_MS;
+      if (stale) rmSync(path, { force: true });
+    }
+  }
+}
+
+/** Make a rename durable: fsync the directory (not supported on every platform; best effort). */
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try { fd = openSync(dir, 'r'); fsyncSync(fd); } catch { /* e.g. Windows */ } finally { if (fd !== undefined) closeSync(fd); }
+}
+
+function processAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+function ageMs(path: string): number {
+  try { return Date.now() - statSync(path).mtimeMs; } catch { return 0; }
 }
 
 /** Read and validate every run file of a results directory. */

@@ -1,11 +1,13 @@
 /**
  * Read and validate a suite file. Every problem is one line naming the file and the
  * field: "benchmarks/x.json: methods[1].hyperparameters.lambda: expected number".
+ * Method entries with hyper-parameter lists expand into grids (grid.ts).
  */
 import { readFileSync } from 'node:fs';
 import { SuiteSchema, type Suite } from '@clbench/core';
 import { expandOrderings } from '@clbench/data';
 import { resolveHyperparameters } from '@clbench/methods';
+import { expandMethodEntry } from './grid.js';
 import type { z } from 'zod';
 
 export class InputError extends Error {}
@@ -34,7 +36,8 @@ export function parseSuite(json: unknown, file = '<suite>'): Suite {
   if (!parsed.success) throw new InputError(`${file}: ${formatZodIssue(parsed.error.issues[0])}`);
   const suite = parsed.data;
   try {
-    suite.methods = suite.methods.map((m, i) => ({ ...m, hyperparameters: resolveHyperparameters(m.name, m.hyperparameters, suite.scenario.incremental, `methods[${i}]`) }));
+    suite.methods = suite.methods.flatMap((m, i) =>
+      expandMethodEntry(m, (hp) => resolveHyperparameters(m.name, hp, suite.scenario.incremental, `methods[${i}]`)));
     expandOrderings(suite.orderings, suite.scenario.tasks);
   } catch (e) { throw new InputError(`${file}: ${(e as Error).message}`); }
   return suite;

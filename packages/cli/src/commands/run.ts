@@ -57,17 +57,17 @@ export const run: Command = {
     const devices = values.devices?.split(',').map((d: string) => d.trim()).filter(Boolean);
     if (values.devices !== undefined && !devices?.length) throw new UsageError('--devices: expected a comma-separated list, e.g. 0,1');
     const reporter = progressReporter(process.stderr, { quiet: values.quiet });
+    let summary;
     try {
-      const summary = await runSuite(suite, {
+      summary = await runSuite(suite, {
         out: values.out, backend: backendArg(values.backend), workers: intArg('workers', values.workers, 1), devices,
         maxMemoryMb: intArg('max-memory-mb', values['max-memory-mb'], 1), retries: intArg('retries', values.retries, 0) ?? 0,
         shard, fresh: values.fresh, onEvent: reporter.onEvent,
       });
-      reporter.stop();
-      console.error(`done: ${summary.ok} ok, ${summary.failed} failed, ${summary.skipped} skipped (already finished) → ${values.out}`);
-      return summary.failed ? 1 : 0;
     } finally {
       reporter.stop();
     }
+    console.error(`done: ${summary.ok} ok, ${summary.failed} failed, ${summary.skipped} skipped (already finished) → ${values.out}`);
+    return summary.failed ? 1 : 0;
   },
 };

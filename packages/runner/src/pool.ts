@@ -1,0 +1,87 @@
+/**
+ * Executors run runs somewhere else than the coordinator. ThreadPool: a piscina pool of
+ * worker threads in this process, each with its own backend. A worker that dies (e.g.
+ * over its V8 heap limit) fails only its run; piscina replaces it.
+ */
+import type { BackendName, RunResult } from '@clbench/core';
+import { Piscina } from 'piscina';
+import { MessageChannel } from 'node:worker_threads';
+import { failedRun } from './execute.js';
+import type { RunSpec } from './matrix.js';
+import type { WorkerMessage } from './messages.js';
+import type { WorkerData, WorkerTask } from './worker.js';
+
+export interface PoolOptions {
+  /** Worker threads in the pool. */
+  workers: number;
+  backend: BackendName;
+  /** Per-worker memory limit: V8 heap (piscina resourceLimits) and live tensor bytes. */
+  maxMemoryMb?: number;
+}
+
+/** Somewhere runs execute: `slots` runs at a time; `run` never rejects (failures are records). */
+export interface Executor {
+  readonly slots: number;
+  readonly name: string;
+  run(spec: RunSpec, attempt: number, onMessage: (m: WorkerMessage) => void): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+export const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+export class ThreadPool implements Executor {
+  readonly slots: number;
+  readonly name = 'threads';
+  private pool: Piscina | null = null;
+  /** Why a pool was torn down (a worker failed outside any run, e.g. out of memory while starting). */
+  private readonly broken = new WeakMap<Piscina, Error>();
+
+  constructor(private readonly opts: PoolOptions) {
+    this.slots = Math.max(1, opts.workers);
+  }
+
+  private live(): Piscina {
+    if (this.pool) return this.pool;
+    const pool = new Piscina({
+      filename: WORKER_URL.href,
+      minThreads: this.slots, maxThreads: this.slots, idleTimeout: 60_000,
+      workerData: { backend: this.opts.backend, maxMemoryMb: this.opts.maxMemoryMb } satisfies WorkerData,
+      resourceLimits: this.opts.maxMemoryMb === undefined ? undefined : { maxOldGenerationSizeMb: this.opts.maxMemoryMb },
+    });
+    // piscina stops replacing workers once one fails while starting, and queued runs would
+    // wait forever: start a fresh pool for later runs, fail the runs in this one.
+    pool.on('error', (e: Error) => {
+      this.broken.set(pool, e);
+      if (this.pool === pool) this.pool = null;
+      void pool.destroy();
+    });
+    return (this.pool = pool);
+  }
+
+  async run(spec: RunSpec, attempt: number, onMessage: (m: WorkerMessage) => void): Promise<RunResult> {
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', onMessage);
+    const startedAt = new Date().toISOString();
+    const pool = this.live();
+    try {
+      const task: WorkerTask = { spec, attempt, port: port2 };
+      return await pool.run(task, { transferList: [port2] }) as RunResult;
+    } catch (e) {
+      const err = (this.broken.get(pool) ?? e) as NodeJS.ErrnoException;
+      return failedRun(spec, workerError(err, this.opts.maxMemoryMb), { backend: this.opts.backend, startedAt, attempts: attempt });
+    } finally {
+      port1.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.destroy();
+  }
+}
+
+function workerError(e: NodeJS.ErrnoException, maxMemoryMb?: number): string {
+  if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') return `worker out of memory (limit ${maxMemoryMb} MB, --max-memory-mb): ${e.message}`;
+  return `worker died: ${e.message}`;
+}

@@ -1,0 +1,55 @@
+/**
+ * The sbatch template for Slurm job arrays: array task k runs `clbench run` on shard
+ * k of N (the runner reads SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT itself), every task
+ * writes into the same results directory, and `clbench report` merges them.
+ */
+export interface SbatchOptions {
+  /** Suite file (absolute path: the job may start in another directory). */
+  suite: string;
+  /** Results directory (absolute, on storage every node sees). */
+  out: string;
+  /** Number of array tasks = shards. */
+  array: number;
+  /** Command that starts clbench, e.g. `node /path/to/packages/cli/dist/main.js`. */
+  clbench: string;
+  jobName: string;
+  partition?: string;
+  gpusPerTask?: number;
+  cpusPerTask?: number;
+  /** Slurm time limit, e.g. "04:00:00". */
+  time?: string;
+  backend?: string;
+  /** Extra arguments for `clbench run` (e.g. --retries 2). */
+  runArgs?: string[];
+}
+
+const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+export function sbatchScript(o: SbatchOptions): string {
+  if (!Number.isInteger(o.array) || o.array < 1) throw new Error(`--array: expected a positive integer, got ${o.array}`);
+  const directives = [
+    `--job-name=${o.jobName}`,
+    `--array=0-${o.array - 1}`,
+    `--output=${o.out}/slurm/%A_%a.log`,
+    `--ntasks=1`,
+    o.cpusPerTask !== undefined && `--cpus-per-task=${o.cpusPerTask}`,
+    o.partition && `--partition=${o.partition}`,
+    o.gpusPerTask !== undefined && `--gpus-per-task=${o.gpusPerTask}`,
+    o.time && `--time=${o.time}`,
+  ].filter(Boolean).map((d) => `#SBATCH ${d}`);
+  // CPU: worker threads = CPUs Slurm gave the task. GPU: one pool process (one worker) per GPU
+  // Slurm gave the task, each with its own CUDA_VISIBLE_DEVICES.
+  const workers = o.gpusPerTask
+    ? '--workers 1 ${CUDA_VISIBLE_DEVICES:+--devices "$CUDA_VISIBLE_DEVICES"}'
+    : '--workers "${SLURM_CPUS_PER_TASK:-1}"';
+  const args = ['run', o.suite, '--out', o.out, ...(o.backend ? ['--backend', o.backend] : []), ...(o.runArgs ?? [])].map(quote).join(' ');
+  return `#!/bin/bash
+# Written by \`clbench slurm\`. Submit with: sbatch THIS_FILE
+# Array task k runs shard k/${o.array} of the suite (from SLURM_ARRAY_TASK_ID/COUNT);
+# all tasks write into ${o.out}; merge with: clbench report ${o.out} --out REPORT_DIR
+${directives.join('\n')}
+# ${o.out}/slurm must exist before submission (Slurm opens --output first); \`clbench slurm\` creates it.
+set -euo pipefail
+exec ${o.clbench} ${args} ${workers}
+`;
+}

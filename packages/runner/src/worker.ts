@@ -1,0 +1,43 @@
+/**
+ * The piscina worker (loaded from dist/worker.js by URL). Each worker thread initialises
+ * its tensors backend once, at load, and then runs many runs; progress goes back to the
+ * coordinator through the MessagePort sent with each task, at most every PROGRESS_MS
+ * and whenever the task or epoch changes.
+ */
+import { initBackend, type BackendName } from '@clbench/core';
+import { workerData } from 'piscina';
+import type { MessagePort } from 'node:worker_threads';
+import { threadId } from 'node:worker_threads';
+import { executeRun } from './execute.js';
+import type { RunSpec } from './matrix.js';
+import type { WorkerId, WorkerMessage } from './messages.js';
+
+export interface WorkerData { backend: BackendName; maxMemoryMb?: number }
+export interface WorkerTask { spec: RunSpec; attempt: number; port: MessagePort }
+
+const PROGRESS_MS = 200;
+const data = workerData as WorkerData;
+const backendReady = initBackend(data.backend);
+const self: WorkerId = { pid: process.pid, threadId, device: process.env.CUDA_VISIBLE_DEVICES };
+
+export default async function runTask({ spec, attempt, port }: WorkerTask) {
+  const send = (m: WorkerMessage) => port.postMessage(m);
+  try {
+    const backend = await backendReady.catch((e: Error) => `failed: ${e.message}`);
+    const { label, seed, ordering } = spec.config;
+    send({ type: 'run-start', runId: spec.runId, label, seed, ordering, attempt, worker: self, backend });
+    let last = 0, lastKey = '';
+    return await executeRun(spec, {
+      backend: data.backend, attempt,
+      maxTensorBytes: data.maxMemoryMb === undefined ? undefined : data.maxMemoryMb * 2 ** 20,
+      onProgress: (p) => {
+        const now = performance.now(), key = `${p.task}/${p.epoch}`;
+        if (now - last < PROGRESS_MS && key === lastKey) return;
+        last = now; lastKey = key;
+        send({ type: 'progress', runId: spec.runId, worker: self, ...p });
+      },
+    });
+  } finally {
+    port.close();
+  }
+}

@@ -1,6 +1,7 @@
 /** `clbench run`: expand a suite's matrix and run it on a worker pool into a results directory. */
-import { BACKENDS, type BackendName } from '@clbench/core';
-import { expandMatrix, loadSuite, progressReporter, resolveShard, runSuite, shardSpecs } from '@clbench/runner';
+import { BACKENDS, initBackend, type BackendName } from '@clbench/core';
+import { checkDataset } from '@clbench/data';
+import { expandMatrix, InputError, loadSuite, progressReporter, resolveShard, runSuite, shardSpecs } from '@clbench/runner';
 import { availableParallelism } from 'node:os';
 import { parse, UsageError, type Command } from '../args.js';
 
@@ -56,11 +57,15 @@ export const run: Command = {
     if (!values.out) throw new UsageError(`--out DIR is required\n${RUN_USAGE}`);
     const devices = values.devices?.split(',').map((d: string) => d.trim()).filter(Boolean);
     if (values.devices !== undefined && !devices?.length) throw new UsageError('--devices: expected a comma-separated list, e.g. 0,1');
+    // Problems every run would hit are input errors (exit 2) before anything starts.
+    const backend = backendArg(values.backend);
+    try { checkDataset(suite.dataset); } catch (e) { throw new InputError(`${positionals[0]}: dataset: ${(e as Error).message}`); }
+    if (backend === 'tensorflow') await initBackend('tensorflow');
     const reporter = progressReporter(process.stderr, { quiet: values.quiet });
     let summary;
     try {
       summary = await runSuite(suite, {
-        out: values.out, backend: backendArg(values.backend), workers: intArg('workers', values.workers, 1), devices,
+        out: values.out, backend, workers: intArg('workers', values.workers, 1), devices,
         maxMemoryMb: intArg('max-memory-mb', values['max-memory-mb'], 1), retries: intArg('retries', values.retries, 0) ?? 0,
         shard, fresh: values.fresh, onEvent: reporter.onEvent,
       });

@@ -15,7 +15,7 @@ export const ConvLayerSchema = z.strictObject({
   kernelSize: z.number().int().positive().default(3),
   padding: z.enum(['same', 'valid']).default('same'),
   pool: z.number().int().min(1).default(1).describe('max-pool size after the layer (1 = none)'),
-});
+}).refine((c) => c.padding !== 'same' || c.kernelSize % 2 === 1, { message: "'same' padding needs an odd kernelSize", path: ['kernelSize'] });
 export const DropoutLayerSchema = z.strictObject({
   type: z.literal('dropout'),
   rate: z.number().min(0).max(0.9),

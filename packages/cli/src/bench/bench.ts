@@ -9,14 +9,17 @@
 import { buildNetwork, initBackend, Rng, tf, trainContinual, type BackendName, type NetworkConfig, type TrainingConfig } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { getMethod, methodNames } from '@clbench/methods';
+import { measurePoolThroughput, measureRawProcesses, parseSuite, type Throughput } from '@clbench/runner';
+import { availableParallelism } from 'node:os';
 import { rawEpoch } from './raw-loop.js';
 
-export interface BenchOptions { backend: BackendName; repeats: number; hidden: number; log: (line: string) => void; methods?: string[] }
+export interface BenchOptions { backend: BackendName; repeats: number; hidden: number; log: (line: string) => void; methods?: string[]; pool: boolean; workers?: number }
 
 export interface BenchReport {
   backend: string;
   network: string;
   harness: { rawSamplesPerSecond: number; harnessSamplesPerSecond: number; ratio: number };
+  pool?: { suite: string; results: Throughput[]; poolVsProcesses: number };
   methods: { method: string; samplesPerSecond: number; relativeToNaive: number; overheadPct: number; consolidationSeconds: number[]; tensorsLeaked: number; peakRssMB: number }[];
 }
 
@@ -63,7 +66,27 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     methods.push({ method: name, samplesPerSecond: best(sps), relativeToNaive: rel, overheadPct: 100 * (1 / rel - 1), consolidationSeconds: consolidation, tensorsLeaked: leaked, peakRssMB: process.resourceUsage().maxRSS / 1024 });
     opts.log(`  ${name}: ${best(sps).toFixed(0)} samples/s`);
   }
+  // 3. pool scaling: the same small suite on 1 worker, N workers, and N plain processes
+  let pool: BenchReport['pool'];
+  if (opts.pool) {
+    const n = opts.workers ?? availableParallelism();
+    const suite = parseSuite({
+      name: 'bench-pool', dataset: { name: 'mnist', limit: 300 }, scenario: { type: 'split', tasks: 5 }, network,
+      training: { epochs: 1 }, methods: [{ name: 'naive' }], seeds: Array.from({ length: 2 * n }, (_, i) => i),
+    }, '<bench pool suite>');
+    const results: Throughput[] = [];
+    for (const [label, f] of [['pool, 1 worker', () => measurePoolThroughput(suite, { workers: 1, backend: opts.backend })],
+      [`pool, ${n} workers`, () => measurePoolThroughput(suite, { workers: n, backend: opts.backend })],
+      [`${n} plain processes`, () => measureRawProcesses(suite, { processes: n, backend: opts.backend })]] as const) {
+      const t = await f();
+      results.push(t);
+      opts.log(`  ${label}: ${t.samplesPerSecond.toFixed(0)} samples/s (${t.runs} runs in ${t.wallSeconds.toFixed(1)} s)`);
+    }
+    pool = { suite: `split MNIST 5 tasks, 300 digits/class, naive × ${2 * n} seeds`, results, poolVsProcesses: results[1].samplesPerSecond / results[2].samplesPerSecond };
+  }
+
   return {
+    pool,
     backend, network: `784-${opts.hidden}-${opts.hidden}, batch ${training.batchSize}, Adam`,
     harness: { rawSamplesPerSecond: best(raw), harnessSamplesPerSecond: best(harness), ratio: best(harness) / best(raw) },
     methods,
@@ -79,5 +102,10 @@ export function benchTable(r: BenchReport): string {
     '| method | samples/s (task 2) | vs naive | overhead | consolidation s per task | tensors left | peak RSS MB |', '|---|---|---|---|---|---|---|',
     ...r.methods.map((m) => `| ${m.method} | ${m.samplesPerSecond.toFixed(0)} | ${m.relativeToNaive.toFixed(3)} | ${m.overheadPct.toFixed(1)} % | ${m.consolidationSeconds.map((s) => s.toFixed(2)).join(', ')} | ${m.tensorsLeaked} | ${m.peakRssMB.toFixed(0)} |`),
   ];
+  if (r.pool) {
+    lines.push('', `pool scaling (${r.pool.suite}):`, '', '| mode | workers | runs | wall s | samples/s |', '|---|---|---|---|---|',
+      ...r.pool.results.map((t) => `| ${t.mode} | ${t.workers} | ${t.runs} | ${t.wallSeconds.toFixed(1)} | ${t.samplesPerSecond.toFixed(0)} |`),
+      '', `pool / plain processes = ${r.pool.poolVsProcesses.toFixed(3)} (goal ≥ 0.9)`);
+  }
   return lines.join('\n');
 }

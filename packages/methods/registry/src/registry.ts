@@ -5,13 +5,27 @@
  */
 import type { MethodDefinition } from '@clbench/core';
 import { clnp } from '@clbench/method-clnp';
+import { ewc } from '@clbench/method-ewc';
 import { joint } from '@clbench/method-joint';
+import { l1Change } from '@clbench/method-l1-change';
+import { l2 } from '@clbench/method-l2';
+import { mas } from '@clbench/method-mas';
 import { naive } from '@clbench/method-naive';
+import { onlineEwc } from '@clbench/method-online-ewc';
+import { packnet } from '@clbench/method-packnet';
+import { si } from '@clbench/method-si';
 
 export const METHODS = {
   naive,
   joint,
   clnp,
+  l2,
+  ewc,
+  'online-ewc': onlineEwc,
+  si,
+  mas,
+  packnet,
+  'l1-change': l1Change,
 } satisfies Record<string, MethodDefinition<any>>;
 
 export type MethodName = keyof typeof METHODS;

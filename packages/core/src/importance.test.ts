@@ -49,6 +49,7 @@ describe('perSampleImportance: the batched outer-product path equals one backwar
       const before = tf.memory().numTensors;
       const common = { ...opts, head: 1, params: net.params(), batchSize: 16 };
       const fast = perSampleImportance(net, split, common), loop = perSampleImportance(net, split, { ...common, mode: 'loop' });
+      expect([fast.path, loop.path]).toEqual(['batched', 'loop']);
       expect(Object.keys(fast.values).sort()).toEqual(net.params().map((p) => p.name).sort());
       expect(compare(fast.values, loop.values)).toBeLessThan(1e-4);
       // masked weights and the silenced unit's weights get exactly 0; others do not

@@ -47,6 +47,8 @@ export interface Importance {
   values: Record<string, tf.Tensor>;
   samples: number;
   seconds: number;
+  /** How per-sample gradients were obtained: batched outer products (dense) or one pass per sample. */
+  path: 'batched' | 'loop';
 }
 
 export function perSampleImportance(net: Network, split: Split, opts: ImportanceOptions): Importance {
@@ -67,7 +69,7 @@ export function perSampleImportance(net: Network, split: Split, opts: Importance
     values[p.name] = tf.tidy(() => (sums[p.name] ? sums[p.name].div(Math.max(data.n, 1)) : tf.zerosLike(p.variable)));
   }
   for (const v of Object.values(sums)) v.dispose();
-  return { values, samples: data.n, seconds: (performance.now() - t0) / 1000 };
+  return { values, samples: data.n, seconds: (performance.now() - t0) / 1000, path: batched ? 'batched' : 'loop' };
 }
 
 /** At most `n` samples of a split: all of it, or a random subset (kept in index order). */

@@ -1,0 +1,1 @@
+export { ewc, Ewc, type EwcHyperparameters } from './ewc.js';

@@ -1,0 +1,1 @@
+export { mas, Mas, masImportance, type MasHyperparameters } from './mas.js';

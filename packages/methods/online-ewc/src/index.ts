@@ -1,0 +1,1 @@
+export { onlineEwc, OnlineEwc, type OnlineEwcHyperparameters } from './online-ewc.js';

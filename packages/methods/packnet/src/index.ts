@@ -1,0 +1,1 @@
+export { packnet, PackNet, FREE, smallestMagnitudes, type PackNetHyperparameters } from './packnet.js';

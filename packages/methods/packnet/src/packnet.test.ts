@@ -1,0 +1,70 @@
+import { initBackend, Rng, tf, trainContinual, type Network, type Scenario } from '@clbench/core';
+import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
+import { describe, expect, it } from 'vitest';
+import { FREE, packnet, smallestMagnitudes, type PackNet } from './packnet.js';
+
+const training = { optimizer: 'adam' as const, lr: 5e-3, epochs: 2, batchSize: 32, validationFraction: 0.1 };
+const network = { layers: [{ type: 'dense' as const, units: 32 }, { type: 'dense' as const, units: 32 }] };
+const scenario = (tasks = 4): Scenario => buildScenario(loadEmbeddedMnist(), { type: 'split', incremental: 'task', tasks, classesPerTask: 2 }, { seed: 0, ordering: [], validationFraction: 0.1, image: false, limit: 100 });
+
+const logitsOf = (net: Network, sc: Scenario, j: number) => tf.tidy(() => {
+  const s = sc.tasks[j].test, n = Math.min(64, s.n), D = s.x.length / s.n;
+  return Float32Array.from(net.forward(tf.tensor2d(s.x.subarray(0, n * D), [n, D]), j).logits.dataSync());
+});
+
+describe('PackNet', () => {
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`earlier tasks' logits are bit-identical after every later task (${backend}); owned weights never move; no leak`, async () => {
+      await initBackend(backend);
+      const sc = scenario(), L = network.layers.length;
+      const method = packnet.create(packnet.hyperparameters.parse({})) as PackNet;
+      const logits: Float32Array[][] = [], counts: number[] = [], movedOwned: number[] = [];
+      let prevW: Float32Array[] = [];
+      const before = tf.memory().numTensors;
+      const res = await trainContinual({
+        scenario: sc, network, training, method, rng: new Rng(5),
+        onTaskEnd: (t, net) => {
+          logits.push(sc.tasks.slice(0, t + 1).map((_, j) => logitsOf(net, sc, j)));
+          const W = net.layers.map((l) => Float32Array.from(l.W.dataSync()));
+          let moved = 0;
+          if (t > 0) W.forEach((w, l) => w.forEach((v, i) => { const o = method.owner[l][i]; if (o !== FREE && o < t && v !== prevW[l][i]) moved++; }));
+          movedOwned.push(moved);
+          prevW = W;
+          counts.push(tf.memory().numTensors);
+        },
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      for (let i = 1; i < logits.length; i++) {
+        for (let j = 0; j < i; j++) {
+          const a = logits[j][j], b = logits[i][j];
+          expect(a.length).toBeGreaterThan(0);
+          expect(a.every((v, k) => v === b[k])).toBe(true);
+        }
+      }
+      expect(movedOwned).toEqual([0, 0, 0, 0]);
+      // growth: one weight mask per layer per task (+ the W update masks after task 0, + the frozen-bias masks at task 1)
+      expect([counts[1] - counts[0], counts[2] - counts[1], counts[3] - counts[2]]).toEqual([2 * L, L, L]);
+      // each task learnt with what was left to it (freed weights restart from 0, so later tasks learn slower)
+      const R = res.accuracyMatrix;
+      for (let t = 0; t < 4; t++) expect(R[t][t]).toBeGreaterThan(0.7);
+      // task t owns prune-complement of what was free: 1/2, 1/4, 1/8, ... of each layer
+      const d = res.diagnostics as { layers: { task: number; layer: number; owned: number; free: number }[]; consolidationSeconds: number[] };
+      for (const r of d.layers) expect(r.owned).toBeCloseTo(0.5 ** (r.task + 1), 2);
+      expect(d.consolidationSeconds).toHaveLength(4);
+    });
+  }
+
+  it('refuses scenarios without task identity', () => {
+    expect(packnet.supports).toEqual(['task']);
+  });
+});
+
+describe('smallestMagnitudes', () => {
+  it('picks exactly k indices of the candidate set by |w|, ties by index', () => {
+    const w = Float32Array.from([0.5, -0.1, 0.1, 3, -0.1, 0.2]);
+    expect([...smallestMagnitudes(w, [0, 1, 2, 3, 4, 5], 2)].sort()).toEqual([1, 2]);
+    expect([...smallestMagnitudes(w, [0, 2, 3, 4, 5], 3)].sort()).toEqual([2, 4, 5]);
+    expect([...smallestMagnitudes(w, [0, 3], 1)]).toEqual([0]);
+    expect(smallestMagnitudes(w, [0, 3], 0).size).toBe(0);
+  });
+});

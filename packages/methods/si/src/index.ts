@@ -1,0 +1,1 @@
+export { si, Si, type SiHyperparameters } from './si.js';

@@ -12,7 +12,7 @@ export const methods: Command = {
       const props = (r.hyperparameters as { properties?: Record<string, { default?: unknown; description?: string }> }).properties ?? {};
       console.log(`${r.name.padEnd(11)} ${r.summary}  [${r.supports.join(', ')}]`);
       console.log(`${''.padEnd(11)} ${r.paper}`);
-      for (const [k, p] of Object.entries(props)) console.log(`${''.padEnd(13)}${k} = ${JSON.stringify(p.default)}${p.description ? `  — ${p.description}` : ''}`);
+      for (const [k, p] of Object.entries(props)) console.log(`${''.padEnd(13)}${k} = ${p.default === undefined ? "(optional)" : JSON.stringify(p.default)}${p.description ? `  — ${p.description}` : ''}`);
     }
     return 0;
   },

@@ -25,7 +25,7 @@ const hyperparameters = z.strictObject({
   alpha: z.number().min(0).default(0.2).describe('L1 strength α (tuned on embedded split MNIST: 0.1–0.5 keep 50–100 of 256 units for the first task)'),
   weightDecay: z.number().min(0).default(0).describe('L2 weight decay (λ/2·Σθ² over trainable hidden weights), added to the loss'),
   margin: z.number().min(0).max(1).default(0.01).describe('graceful forgetting margin m: validation accuracy may drop by at most m (fraction; 0.01 = 1 point)'),
-  thresholds: z.array(z.number().min(0)).min(1).default([0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7]).describe('threshold grid θ, relative to the most active candidate unit of each layer'),
+  thresholds: z.array(z.number().min(0)).min(1).default([0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]).describe('threshold grid θ, relative to the most active candidate unit of each layer'),
   thresholdSearch: z.enum(['per-layer', 'global']).default('per-layer').describe('one θ for all layers (global), or the largest θ per layer by coordinate ascent (per-layer)'),
   fineTuneEpochs: z.number().int().min(0).default(1).describe('epochs of fine-tuning the pruned network before freezing it'),
 });

@@ -8,7 +8,7 @@ import type { RunConfig, Suite } from '@clbench/core';
 import { expandOrderings } from '@clbench/data';
 
 /** Bump when a change alters results, so old result files are not taken as current. */
-export const CODE_VERSION = 'clbench-0.1.0';
+export const CODE_VERSION = 'clbench-0.2.0';
 
 export interface RunSpec { runId: string; config: RunConfig }
 

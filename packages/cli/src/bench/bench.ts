@@ -20,7 +20,7 @@ export interface BenchReport {
   network: string;
   harness: { rawSamplesPerSecond: number; harnessSamplesPerSecond: number; ratio: number };
   pool?: { suite: string; results: Throughput[]; poolVsProcesses: number };
-  methods: { method: string; samplesPerSecond: number; relativeToNaive: number; overheadPct: number; consolidationSeconds: number[]; tensorsLeaked: number; peakRssMB: number }[];
+  methods: { method: string; samplesPerSecond: number; relativeToNaive: number; overheadPct: number; consolidationSeconds: number[]; pruningSearchSeconds?: number[]; tensorsLeaked: number; peakRssMB: number }[];
 }
 
 const training: TrainingConfig = { optimizer: 'adam', lr: 1e-3, epochs: 1, batchSize: 128, validationFraction: 0.1 };
@@ -52,7 +52,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   for (const name of ['naive', ...names.filter((n) => n !== 'naive')]) {
     const def = getMethod(name);
     const sps: number[] = [];
-    let consolidation: number[] = [], leaked = 0;
+    let consolidation: number[] = [], leaked = 0, search: number[] | undefined;
     for (let r = 0; r < opts.repeats; r++) {
       const before = tf.memory().numTensors;
       const res = await trainContinual({ scenario: split, network, training, method: def.create(def.hyperparameters.parse({})), rng: new Rng(0) });
@@ -60,10 +60,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       const samples = split.tasks[1].train.n * (name === 'joint' ? 2 : 1);
       sps.push(samples / res.taskSeconds[1]);
       consolidation = res.consolidationSeconds;
+      const clnpTasks = (res.diagnostics.clnp as { tasks?: { searchSeconds: number }[] } | undefined)?.tasks;
+      if (clnpTasks) search = clnpTasks.map((t) => t.searchSeconds);
     }
     if (name === 'naive') naiveSps = best(sps);
     const rel = best(sps) / naiveSps;
-    methods.push({ method: name, samplesPerSecond: best(sps), relativeToNaive: rel, overheadPct: 100 * (1 / rel - 1), consolidationSeconds: consolidation, tensorsLeaked: leaked, peakRssMB: process.resourceUsage().maxRSS / 1024 });
+    methods.push({ method: name, samplesPerSecond: best(sps), relativeToNaive: rel, overheadPct: 100 * (1 / rel - 1), consolidationSeconds: consolidation, ...(search ? { pruningSearchSeconds: search } : {}), tensorsLeaked: leaked, peakRssMB: process.resourceUsage().maxRSS / 1024 });
     opts.log(`  ${name}: ${best(sps).toFixed(0)} samples/s`);
   }
   // 3. pool scaling: the same small suite on 1 worker, N workers, and N plain processes
@@ -101,6 +103,7 @@ export function benchTable(r: BenchReport): string {
     `| harness (naive) | ${r.harness.harnessSamplesPerSecond.toFixed(0)} | ${r.harness.ratio.toFixed(3)} (goal ≥ 0.95) |`, '',
     '| method | samples/s (task 2) | vs naive | overhead | consolidation s per task | tensors left | peak RSS MB |', '|---|---|---|---|---|---|---|',
     ...r.methods.map((m) => `| ${m.method} | ${m.samplesPerSecond.toFixed(0)} | ${m.relativeToNaive.toFixed(3)} | ${m.overheadPct.toFixed(1)} % | ${m.consolidationSeconds.map((s) => s.toFixed(2)).join(', ')} | ${m.tensorsLeaked} | ${m.peakRssMB.toFixed(0)} |`),
+    '', ...r.methods.filter((m) => m.pruningSearchSeconds).map((m) => `${m.method}: pruning search (activity + threshold search) per task: ${m.pruningSearchSeconds!.map((s) => s.toFixed(2)).join(', ')} s; the rest of its consolidation time is fine-tuning`),
   ];
   if (r.pool) {
     lines.push('', `pool scaling (${r.pool.suite}):`, '', '| mode | workers | runs | wall s | samples/s |', '|---|---|---|---|---|',

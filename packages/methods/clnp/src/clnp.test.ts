@@ -135,6 +135,15 @@ describe('chooseThresholds (graceful forgetting)', () => {
     expect(c.thetas).toEqual([0.3, 0.5]);
     expect(c.accuracy).toBeGreaterThanOrEqual(0.95 - 0.015);
   });
+  it('per-layer: spends the margin first on the layer that keeps the largest fraction of its units', () => {
+    // each step on either layer costs 1 point; margin 2 points allows two steps in all
+    const acc = (t: number[]) => 0.95 - 0.01 * t.reduce((n, x) => n + Math.round(x / 0.1), 0);
+    const kept = (l: number, theta: number) => (l === 1 ? 0.9 : 0.3) - theta; // layer 1 keeps far more units
+    const c = chooseThresholds([0.1, 0.2, 0.3], 2, acc, 0.95, 0.0201, 'per-layer', kept);
+    expect(c.thetas).toEqual([0, 0.2]);
+    const plain = chooseThresholds([0.1, 0.2, 0.3], 2, acc, 0.95, 0.0201, 'per-layer');
+    expect(plain.thetas).toEqual([0.2, 0]); // without a priority: layer 0 first, as long as it can rise
+  });
   it('falls back to θ = 0 (dead units only) when nothing is admissible', () => {
     expect(chooseThresholds([0.1, 0.2], 1, (t) => (t[0] === 0 ? 0.9 : 0.5), 0.9, 0.01, 'global').thetas).toEqual([0]);
     expect(chooseThresholds([0.1, 0.2], 3, (t) => (t.every((x) => x === 0) ? 0.9 : 0.5), 0.9, 0.01, 'per-layer').thetas).toEqual([0, 0, 0]);

@@ -34,6 +34,8 @@ type Hp = z.infer<typeof hyperparameters>;
 export interface ClnpTaskDiagnostics {
   task: number;
   thresholds: number[];    // chosen θ per hidden layer
+  searchSeconds: number;   // activity measurement + threshold search
+  searchEvaluations: number;
   valAccUnpruned: number;
   valAccPruned: number;
   valAccFinal: number;
@@ -96,11 +98,14 @@ function create(hp: Hp): Clnp {
       const net = ctx.net, head = ctx.head, val = task.validation;
       const candidate = (l: number, u: number) => owners.owner[l][u] === FREE;
       // Steps 2–3: activity, then the largest admissible threshold (graceful forgetting).
+      const t0 = performance.now();
       const activity = meanActivity(net, val, head);
       const valAccUnpruned = tools.accuracy(val, head);
       const choice = chooseThresholds(hp.thresholds, net.layers.length,
         (thetas) => withUnitMasks(net, keepMasks(activity, candidate, thetas), () => tools.accuracy(val, head)),
-        valAccUnpruned, hp.margin, hp.thresholdSearch);
+        valAccUnpruned, hp.margin, hp.thresholdSearch,
+        (l, theta) => { const k = keepMasks([activity[l]], (_, u) => candidate(l, u), [theta])[0]; let kept = 0, all = 0; k.forEach((v, u) => { if (candidate(l, u)) { all++; kept += v; } }); return all ? kept / all : 0; });
+      const searchSeconds = (performance.now() - t0) / 1000;
       const keep = keepMasks(activity, candidate, choice.thetas);
       keep.forEach((k, l) => k.forEach((kept, u) => { if (kept && candidate(l, u)) owners.owner[l][u] = task.id; }));
       // Step 4: sever free → active (and free → this task's head).
@@ -116,7 +121,7 @@ function create(hp: Hp): Clnp {
       setTrainableMasks(net, owners, 'free');
       const reused = reusedUnits(net, owners, task.id, head);
       tasks.push({
-        task: task.id, thresholds: choice.thetas, valAccUnpruned, valAccPruned: choice.accuracy,
+        task: task.id, thresholds: choice.thetas, searchSeconds, searchEvaluations: choice.evaluations, valAccUnpruned, valAccPruned: choice.accuracy,
         valAccFinal: hp.fineTuneEpochs > 0 ? tools.accuracy(val, head) : choice.accuracy,
         layers: net.layers.map((l, i) => ({ layer: i, units: l.units, free: owners.free(i), active: owners.activeFor(i, task.id), reused: reused[i] })),
       });

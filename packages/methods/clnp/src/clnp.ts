@@ -65,7 +65,8 @@ function create(hp: Hp): Clnp {
       ctx.net.layers.forEach((l, i) => {
         if (owners.free(i) === 0) ctx.warn(`clnp: layer ${i} has no free units left; task ${task.id} trains only what it can (later layers and its head)`);
       });
-      setTrainableMasks(ctx.net, owners, 'free');
+      // Update masks need no refresh here: afterTask (step 5) left them set for the free units,
+      // and before the first task every unit is free (no mask).
       refreshFreeColumns(ctx);
     },
 

@@ -7,6 +7,7 @@ export { gather, forEachBatch, planEpoch, concatSplits } from './batches.js';
 export { defineMethod, type ContinualMethod, type MethodContext, type StepContext, type TaskTools, type MethodDefinition } from './method.js';
 export { trainContinual, accuracy, DivergenceError, type Progress, type TrainOptions, type TrainResult } from './trainer.js';
 export { computeMetrics } from './metrics.js';
+export { canonicalJson } from './canonical-json.js';
 export * from './schemas/suite.js';
 export * from './schemas/result.js';
 export { perSampleImportance, sampleSplit, fisherDiagonal, type Reduce, type PerSampleTerm, type ImportanceOptions, type Importance, type FisherVariant } from './importance.js';

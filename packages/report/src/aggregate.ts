@@ -1,5 +1,7 @@
 /**
- * Aggregation over seeds × orderings, per suite and method label. Only `ok` runs enter the
+ * Aggregation over seeds × orderings, one row per suite, label and configuration (row-key.ts):
+ * runs of one label with different settings or code versions become separate rows, labelled by
+ * what differs (row-labels.ts), never one average. Only `ok` runs enter the
  * statistics; failed runs are counted and listed beside them. All accuracies stay fractions
  * (0..1) here; charts and tables scale to percent.
  * Accuracy matrices are averaged by position in the training order: R[i][j] = accuracy on
@@ -9,12 +11,20 @@
 import type { FailedRun, OkRun, RunResult } from '@clbench/core';
 import { pairedDifferences, type PairedDiff } from './paired.js';
 import { METRICS, type MetricName } from './metric-names.js';
+import { keepLatestVersions, type LeftOut } from './latest.js';
+import { configurationKey, configurationOf, type Configuration } from './row-key.js';
+import { splitLabels, type LabelSplit } from './row-labels.js';
 import { stat, type Stat } from './stats.js';
 
+/** One row of a report: the runs of one suite, label and configuration. */
 export interface MethodAggregate {
   suite: string;
+  /** the row's label: the runs' label, plus what differs when that label covers several configurations */
   label: string;
+  /** the label its runs carry */
+  runLabel: string;
   method: string;
+  configuration: Configuration;
   runs: OkRun[];
   failed: FailedRun[];
   metrics: Record<MetricName, Stat>;
@@ -36,19 +46,29 @@ export interface SuiteAggregate {
 
 export interface Aggregate {
   suites: SuiteAggregate[];
-  /** every method label in the report, sorted: the fixed colour domain of all charts */
+  /** every row label in the report, sorted: the fixed colour domain of all charts */
   labels: string[];
   runs: number;
   failed: FailedRun[];
+  /** labels that cover several configurations, each shown as several rows */
+  splits: LabelSplit[];
+  /** runs of older code versions left out by `latest` */
+  leftOut: LeftOut[];
+}
+
+export interface AggregateOptions {
+  /** keep only the newest code version per suite and label (`clbench report --latest`) */
+  latest?: boolean;
+  /** refuse (throw) when a label covers several configurations (`clbench report --strict`) */
+  strict?: boolean;
 }
 
 const statOf = <T>(rs: T[], f: (r: T) => number) => stat(rs.map(f));
 
-function aggregateMethod(suite: string, label: string, all: RunResult[], tasks: number): MethodAggregate {
-  const methods = [...new Set(all.map((r) => r.method))];
-  if (methods.length > 1) throw new Error(`suite "${suite}": label "${label}" is used by several methods (${methods.join(', ')}); give each a distinct label`);
-  const runs = all.filter((r): r is OkRun => r.status === 'ok');
-  const failed = all.filter((r): r is FailedRun => r.status === 'failed');
+function aggregateRow(row: { label: string; runLabel: string; runs: RunResult[] }, suite: string, tasks: number): MethodAggregate {
+  const { label, runLabel } = row;
+  const runs = row.runs.filter((r): r is OkRun => r.status === 'ok');
+  const failed = row.runs.filter((r): r is FailedRun => r.status === 'failed');
   for (const r of runs) {
     const R = r.accuracyMatrix;
     if (R.length !== tasks || R.some((row) => row.length !== tasks) || r.metrics.learningCurve.length !== tasks) {
@@ -57,7 +77,7 @@ function aggregateMethod(suite: string, label: string, all: RunResult[], tasks: 
   }
   const idx = [...Array(tasks).keys()];
   return {
-    suite, label, method: methods[0], runs, failed,
+    suite, label, runLabel, method: row.runs[0].method, configuration: configurationOf(row.runs[0]), runs, failed,
     metrics: Object.fromEntries(METRICS.map((m) => [m, statOf(runs, (r) => r.metrics[m])])) as Record<MetricName, Stat>,
     wallSeconds: statOf(runs, (r) => r.timing.wallSeconds),
     samplesPerSecond: statOf(runs, (r) => r.timing.samplesPerSecond),
@@ -67,6 +87,39 @@ function aggregateMethod(suite: string, label: string, all: RunResult[], tasks: 
   };
 }
 
+/** The order of Array.prototype.sort() (UTF-16 code units), as for the colour domain. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const x of xs) map.set(key(x), [...(map.get(key(x)) ?? []), x]);
+  return map;
+}
+
+/** A suite's runs as rows: one per label and configuration, labelled by what differs. */
+function suiteRows(suite: string, results: RunResult[]) {
+  const byLabel = groupBy(results, (r) => r.label);
+  const taken = new Set(byLabel.keys());
+  const rows: { label: string; runLabel: string; runs: RunResult[] }[] = [];
+  const splits: LabelSplit[] = [];
+  for (const [runLabel, runs] of [...byLabel].sort(([a], [b]) => byText(a, b))) {
+    const configs = [...groupBy(runs, configurationKey).values()];
+    if (configs.length === 1) { rows.push({ label: runLabel, runLabel, runs }); continue; }
+    taken.delete(runLabel);
+    const { labels, differs } = splitLabels(runLabel, configs.map((c) => configurationOf(c[0])), taken);
+    labels.forEach((label, i) => { taken.add(label); rows.push({ label, runLabel, runs: configs[i] }); });
+    splits.push({ suite, label: runLabel, rows: [...labels].sort(byText), differs });
+  }
+  return { rows: rows.sort((a, b) => byText(a.label, b.label)), splits };
+}
+
+/** The one-line refusal of `--strict`. */
+function strictError(splits: LabelSplit[]): Error {
+  const s = splits[0];
+  const more = splits.length > 1 ? ` (and ${splits.length - 1} more label${splits.length > 2 ? 's' : ''})` : '';
+  return new Error(`suite "${s.suite}": label "${s.label}" covers ${s.rows.length} configurations differing in ${s.differs.join(', ')} (${s.rows.join(', ')})${more}; --strict refuses to report them (without it they are separate rows; --latest keeps only the newest code version)`);
+}
+
 function suiteTasks(suite: string, rs: RunResult[]): number {
   const ok = rs.filter((r): r is OkRun => r.status === 'ok');
   if (ok.length) return ok[0].accuracyMatrix.length;
@@ -74,24 +127,26 @@ function suiteTasks(suite: string, rs: RunResult[]): number {
   return failed.config.scenario.tasks ?? failed.ordering.length;
 }
 
-export function aggregate(results: RunResult[]): Aggregate {
-  const bySuite = new Map<string, Map<string, RunResult[]>>();
-  for (const r of results) {
-    const labels = bySuite.get(r.suite) ?? new Map<string, RunResult[]>();
-    labels.set(r.label, [...(labels.get(r.label) ?? []), r]);
-    bySuite.set(r.suite, labels);
-  }
+export function aggregate(all: RunResult[], opts: AggregateOptions = {}): Aggregate {
+  const { results, leftOut } = opts.latest ? keepLatestVersions(all) : { results: all, leftOut: [] };
+  const bySuite = groupBy(results, (r) => r.suite);
+  const splits: LabelSplit[] = [];
   const suites = [...bySuite.keys()].sort().map((suite): SuiteAggregate => {
-    const groups = bySuite.get(suite)!;
-    const tasks = suiteTasks(suite, [...groups.values()].flat());
-    const methods = [...groups.keys()].sort().map((label) => aggregateMethod(suite, label, groups.get(label)!, tasks));
+    const rs = bySuite.get(suite)!;
+    const tasks = suiteTasks(suite, rs);
+    const grouped = suiteRows(suite, rs);
+    splits.push(...grouped.splits);
+    const methods = grouped.rows.map((row) => aggregateRow(row, suite, tasks));
     return { suite, tasks, methods, paired: pairedDifferences(methods) };
   });
+  if (opts.strict && splits.length) throw strictError(splits);
   return {
     suites,
-    labels: [...new Set(results.map((r) => r.label))].sort(),
+    labels: [...new Set(suites.flatMap((s) => s.methods.map((m) => m.label)))].sort(),
     runs: results.length,
     failed: results.filter((r): r is FailedRun => r.status === 'failed'),
+    splits,
+    leftOut,
   };
 }
 

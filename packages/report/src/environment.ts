@@ -1,12 +1,16 @@
 /**
  * The environment block of a report: what produced the results (backends, code versions,
- * when the runs ran) and what produced the report (package versions, git commit, machine, date).
+ * both overall and per row, when the runs ran) and what produced the report (package versions, git commit, machine, date).
  * Results files do not record the machine they ran on, so "machine" is the report's.
  */
 import type { RunResult } from '@clbench/core';
 import { execFileSync } from 'node:child_process';
 import { cpus, platform, arch, totalmem, release } from 'node:os';
+import type { MethodAggregate } from './aggregate.js';
 import { installedPackage } from './packages.js';
+
+/** Where a row's runs come from. */
+export interface RowProvenance { suite: string; label: string; codeVersions: string[]; backends: Record<string, number> }
 
 export interface Environment {
   generatedAt: string;
@@ -14,6 +18,8 @@ export interface Environment {
   /** backend name → number of runs that used it */
   backends: Record<string, number>;
   codeVersions: string[];
+  /** per report row: the code versions and backends of its runs */
+  rows: RowProvenance[];
   /** first start and last finish over all runs */
   runsPeriod?: { from: string; to: string };
   gitCommit: string;
@@ -36,9 +42,22 @@ function gitCommit(cwd: string): string {
   }
 }
 
-export function environment(results: RunResult[], opts: { resultsDirs: string[]; cwd?: string; now?: Date }): Environment {
+function countBackends(results: RunResult[]): Record<string, number> {
   const backends: Record<string, number> = {};
   for (const r of results) backends[r.backend] = (backends[r.backend] ?? 0) + 1;
+  return backends;
+}
+
+const codeVersionsOf = (results: RunResult[]) => [...new Set(results.map((r) => r.codeVersion))].sort();
+
+function rowProvenance(m: MethodAggregate): RowProvenance {
+  const runs = [...m.runs, ...m.failed];
+  return { suite: m.suite, label: m.label, codeVersions: codeVersionsOf(runs), backends: countBackends(runs) };
+}
+
+/** The environment of the runs in `rows` (the report's rows, so runs left out by --latest are not counted). */
+export function environment(rows: MethodAggregate[], opts: { resultsDirs: string[]; cwd?: string; now?: Date }): Environment {
+  const results = rows.flatMap((m) => [...m.runs, ...m.failed]);
   const starts = results.map((r) => r.startedAt).sort();
   const ends = results.map((r) => r.finishedAt).sort();
   const cpu = cpus();
@@ -50,8 +69,9 @@ export function environment(results: RunResult[], opts: { resultsDirs: string[];
   return {
     generatedAt: (opts.now ?? new Date()).toISOString(),
     resultsDirs: opts.resultsDirs,
-    backends,
-    codeVersions: [...new Set(results.map((r) => r.codeVersion))].sort(),
+    backends: countBackends(results),
+    codeVersions: codeVersionsOf(results),
+    rows: rows.map(rowProvenance),
     runsPeriod: results.length ? { from: starts[0], to: ends[ends.length - 1] } : undefined,
     gitCommit: gitCommit(opts.cwd ?? process.cwd()),
     machine: `${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()} ${arch()}`,
@@ -60,13 +80,24 @@ export function environment(results: RunResult[], opts: { resultsDirs: string[];
   };
 }
 
+const backendsText = (b: Record<string, number>) => Object.entries(b).map(([name, n]) => `${name} (${n} runs)`).join(', ') || '–';
+
+/** Code versions and backends per row: one line when every row has the same, else one line per row. */
+function rowLines(rows: RowProvenance[]): [string, string][] {
+  const versionsOn = (p: RowProvenance, backends: string) => `${p.codeVersions.join(', ')} on ${backends}`;
+  const distinct = new Set(rows.map((p) => versionsOn(p, Object.keys(p.backends).sort().join(', '))));
+  if (distinct.size <= 1) return [['per row', rows.length ? `all ${rows.length} rows: ${[...distinct][0]}` : '–']];
+  return rows.map((p) => [`per row: ${p.suite} / ${p.label}`, versionsOn(p, backendsText(p.backends))]);
+}
+
 /** The block as label → value lines (shared by summary.md and index.html). */
 export function environmentLines(env: Environment): [string, string][] {
   return [
     ['generated', env.generatedAt],
     ['results', env.resultsDirs.join(', ')],
-    ['backends', Object.entries(env.backends).map(([b, n]) => `${b} (${n} runs)`).join(', ') || '–'],
+    ['backends', backendsText(env.backends)],
     ['code versions', env.codeVersions.join(', ') || '–'],
+    ...rowLines(env.rows),
     ['runs', env.runsPeriod ? `${env.runsPeriod.from} → ${env.runsPeriod.to}` : '–'],
     ['git commit', env.gitCommit],
     ['machine (report)', env.machine],

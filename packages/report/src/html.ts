@@ -6,7 +6,7 @@
  */
 import type { Chart } from './charts/common.js';
 import { environmentLines } from './environment.js';
-import { METRICS_NOTE, type ReportContent } from './markdown.js';
+import { METRICS_NOTE, rowNotes, type ReportContent } from './markdown.js';
 import { packageFile } from './packages.js';
 import { detailTable, escapeHtml, failedTable, htmlTable, methodTable, pairedTable } from './tables.js';
 
@@ -23,7 +23,7 @@ const inlineJson = (id: string, v: unknown) => `<script type="application/json" 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#222;line-height:1.45}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f4f4}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1rem 0 2rem;display:table}figcaption{display:table-caption;caption-side:bottom;color:#555;font-size:.9rem}
-.charts{display:flex;flex-wrap:wrap;gap:0 2.5rem;align-items:flex-start}.files a{margin-right:.75rem}.note{color:#444;font-size:.9rem}dl.env{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;font-size:.85rem}dl.env dt{font-weight:600}dl.env dd{margin:0}`;
+.charts{display:flex;flex-wrap:wrap;gap:0 2.5rem;align-items:flex-start}.files a{margin-right:.75rem}.note{color:#444;font-size:.9rem}.rows-note{border-left:4px solid #e0a000;background:#fff8e6;padding:.3rem .6rem}dl.env{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;font-size:.85rem}dl.env dt{font-weight:600}dl.env dd{margin:0}`;
 
 const EMBED = `(async () => {
   const specs = JSON.parse(document.getElementById('clbench-specs').textContent);
@@ -50,6 +50,7 @@ export function reportHtml({ agg, charts, env, duplicates }: ReportContent): str
   const body: string[] = [
     `<h1>${escapeHtml(title)}</h1>`,
     `<p>${agg.runs} runs (${ok} ok, ${agg.failed.length} failed)${duplicates ? `; ${duplicates} duplicate run files merged` : ''}. Tables and PNG charts: <a href="summary.md">summary.md</a>.</p>`,
+    ...rowNotes(agg).map((n) => `<p class="rows-note">${escapeHtml(n)}</p>`),
     `<p class="note">${escapeHtml(METRICS_NOTE)}</p>`,
     `<details><summary>Environment</summary><dl class="env">${environmentLines(env).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl></details>`,
   ];

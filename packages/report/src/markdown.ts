@@ -14,11 +14,23 @@ export interface ReportContent {
 
 export const METRICS_NOTE = 'ACC = mean accuracy over all tasks after the last one; BWT = mean change on earlier tasks between just after learning them and the end (negative = forgetting); FWT = accuracy on a task just before training it minus the random-initialisation accuracy; forgetting = mean drop from the best earlier accuracy. pp = percentage points. Cells are mean ± the half-width of the 95% Student-t confidence interval over seeds × orderings; a single run has no interval (n/a). Failed runs are listed, never averaged in.';
 
+/**
+ * The header's sentences on rows: labels that cover several configurations (shown as several
+ * rows, issue 16) and runs left out by --latest. Empty when every label is one configuration.
+ */
+export function rowNotes(agg: Aggregate): string[] {
+  const notes = agg.splits.map((s) => `Suite ${s.suite}: the runs labelled "${s.label}" have ${s.rows.length} different configurations (they differ in ${s.differs.join(', ')}), so they are shown as ${s.rows.length} rows: ${s.rows.join(', ')}.`);
+  if (agg.splits.length) notes.push('`clbench report --latest` keeps only the newest code version of each label; `--strict` refuses to report a label with several configurations.');
+  if (agg.leftOut.length) notes.push(`Left out by --latest (older code versions): ${agg.leftOut.map((l) => `${l.suite} / ${l.label} ${l.codeVersion} (${l.runs} run${l.runs === 1 ? '' : 's'})`).join(', ')}.`);
+  return notes;
+}
+
 export function summaryMarkdown({ agg, charts, env, duplicates }: ReportContent): string {
   const ok = agg.runs - agg.failed.length;
   const out = [
     '# clbench report', '',
     `${agg.runs} runs (${ok} ok, ${agg.failed.length} failed) in ${agg.suites.length} suite${agg.suites.length === 1 ? '' : 's'}${duplicates ? `; ${duplicates} duplicate run files merged` : ''}. Interactive charts: [index.html](index.html).`, '',
+    ...rowNotes(agg).flatMap((n) => [`> ${n}`, '']),
     METRICS_NOTE, '',
     '## Environment', '', '| | |', '|---|---|', ...environmentLines(env).map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`), '',
   ];

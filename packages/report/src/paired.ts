@@ -2,10 +2,13 @@
  * Paired differences CLNP − baseline. Runs of the same suite with the same seed and task
  * ordering share data splits, initial weights' RNG stream and task order, so their
  * per-pair difference removes that shared variance; the CI is the Student-t interval of
- * the mean difference. Only ok runs present on both sides form pairs.
+ * the mean difference. Only ok runs present on both sides form pairs, and only rows that ran in
+ * the same setting (row-key.ts sameSetting: same data, network, training and code version) are
+ * compared: a CLNP row of one code version is never paired with a baseline of another.
  */
 import type { MethodAggregate } from './aggregate.js';
 import { METRICS, type MetricName } from './metric-names.js';
+import { sameSetting } from './row-key.js';
 import { stat, type Stat } from './stats.js';
 
 /** Runs of this method name are the "treatment" of the paired comparison. */
@@ -35,7 +38,7 @@ export function pairedDifferences(methods: MethodAggregate[]): PairedDiff[] {
   const out: PairedDiff[] = [];
   for (const c of methods.filter((m) => m.method === CLNP_METHOD)) {
     const cRuns = byKey(c);
-    for (const b of methods.filter((m) => m.method !== CLNP_METHOD)) {
+    for (const b of methods.filter((m) => m.method !== CLNP_METHOD && sameSetting(m.configuration, c.configuration))) {
       const bRuns = byKey(b);
       const pairs = [...cRuns.keys()].filter((k) => cRuns.get(k)!.length === 1 && bRuns.get(k)?.length === 1)
         .map((k) => [cRuns.get(k)![0], bRuns.get(k)![0]] as const);

@@ -17,17 +17,33 @@ export interface RunParams {
   wallSeconds?: number;
   samplesPerSecond?: number;
   diagnostics?: Record<string, unknown>;
+  /** what else makes a configuration (defaults: {}, the fixture's training, "test", "cpu", 2026-01-01) */
+  setting?: Setting;
 }
 
-function config(p: { suite: string; method: string; label: string; seed: number; ordering: number[]; tasks: number }): RunConfig {
+/** The parts of a run's configuration and provenance the row tests vary. */
+export interface Setting {
+  hyperparameters?: Record<string, unknown>;
+  training?: Partial<RunConfig['training']>;
+  codeVersion?: string;
+  backend?: string;
+  finishedAt?: string;
+}
+
+function config(p: { suite: string; method: string; label: string; seed: number; ordering: number[]; tasks: number; setting?: Setting }): RunConfig {
   return {
     suite: p.suite, dataset: { name: 'mnist', source: 'embedded' },
     scenario: { type: 'split', incremental: 'task', tasks: p.tasks, classesPerTask: 2 },
     network: { layers: [{ type: 'dense', units: 16 }] },
-    training: { optimizer: 'adam', lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1 },
-    method: p.method, label: p.label, hyperparameters: {}, seed: p.seed, ordering: p.ordering,
+    training: { optimizer: 'adam', lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1, ...p.setting?.training },
+    method: p.method, label: p.label, hyperparameters: p.setting?.hyperparameters ?? {}, seed: p.seed, ordering: p.ordering,
   };
 }
+
+const provenance = (s: Setting | undefined) => ({
+  codeVersion: s?.codeVersion ?? 'test', backend: s?.backend ?? 'cpu',
+  startedAt: '2026-01-01T00:00:00.000Z', finishedAt: s?.finishedAt ?? '2026-01-01T00:00:01.000Z', attempts: 1,
+});
 
 let counter = 0;
 const nextId = () => (++counter).toString(16).padStart(16, '0');
@@ -38,9 +54,9 @@ export function okRun(p: RunParams): OkRun {
   const ordering = p.ordering ?? [...Array(T).keys()];
   const b = p.b ?? Array(T).fill(0.5);
   return RunResultSchema.parse({
-    runId: nextId(), suite, method, label, hyperparameters: {}, seed, ordering,
-    config: config({ suite, method, label, seed, ordering, tasks: T }),
-    codeVersion: 'test', backend: 'cpu', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', attempts: 1,
+    runId: nextId(), suite, method, label, hyperparameters: p.setting?.hyperparameters ?? {}, seed, ordering,
+    config: config({ suite, method, label, seed, ordering, tasks: T, setting: p.setting }),
+    ...provenance(p.setting),
     status: 'ok', taskNames: ordering.map((t) => `task ${t}`), accuracyMatrix: p.R, randomInitAccuracy: b,
     metrics: computeMetrics(p.R, b), diagnostics: p.diagnostics ?? {},
     timing: { wallSeconds: p.wallSeconds ?? 1, trainSeconds: (p.wallSeconds ?? 1) * 0.9, samplesPerSecond: p.samplesPerSecond ?? 1000 },
@@ -48,13 +64,13 @@ export function okRun(p: RunParams): OkRun {
   }) as OkRun;
 }
 
-export function failedRun(p: { suite?: string; method?: string; label?: string; seed?: number; tasks?: number; error?: string }): FailedRun {
+export function failedRun(p: { suite?: string; method?: string; label?: string; seed?: number; tasks?: number; error?: string; setting?: Setting }): FailedRun {
   const method = p.method ?? 'naive', label = p.label ?? method, suite = p.suite ?? 'toy', seed = p.seed ?? 0;
   const ordering = [...Array(p.tasks ?? 2).keys()];
   return RunResultSchema.parse({
-    runId: nextId(), suite, method, label, hyperparameters: {}, seed, ordering,
-    config: config({ suite, method, label, seed, ordering, tasks: p.tasks ?? 2 }),
-    codeVersion: 'test', backend: 'cpu', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', attempts: 1,
+    runId: nextId(), suite, method, label, hyperparameters: p.setting?.hyperparameters ?? {}, seed, ordering,
+    config: config({ suite, method, label, seed, ordering, tasks: p.tasks ?? 2, setting: p.setting }),
+    ...provenance(p.setting),
     status: 'failed', error: p.error ?? 'loss diverged (NaN) at task 1, epoch 0',
   }) as FailedRun;
 }

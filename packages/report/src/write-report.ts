@@ -5,7 +5,7 @@
 import type { RunResult } from '@clbench/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aggregate, type Aggregate } from './aggregate.js';
+import { aggregate, type Aggregate, type AggregateOptions } from './aggregate.js';
 import { buildCharts } from './charts.js';
 import type { Chart } from './charts/common.js';
 import { compileSpec } from './compile.js';
@@ -14,7 +14,7 @@ import { reportHtml } from './html.js';
 import { summaryMarkdown } from './markdown.js';
 import { renderPngAsync, renderSvg } from './render.js';
 
-export interface WriteReportOptions {
+export interface WriteReportOptions extends AggregateOptions {
   /** shown in the environment block */
   resultsDirs: string[];
   /** run ids found in more than one results directory (see mergeResults) */
@@ -29,6 +29,8 @@ export interface ReportOutput {
   files: string[];
   charts: Chart[];
   env: Environment;
+  /** the statistics the report shows (after --latest) */
+  agg: Aggregate;
   /** "chart: message" for every vega-lite or vega warning */
   warnings: string[];
   /** milliseconds per phase */
@@ -38,7 +40,7 @@ export interface ReportOutput {
 /** aggregate.json: the statistics without the raw runs (NaN → null). */
 function aggregateJson(agg: Aggregate) {
   return {
-    runs: agg.runs, labels: agg.labels, failed: agg.failed.map((r) => ({ runId: r.runId, suite: r.suite, label: r.label, seed: r.seed, ordering: r.ordering, error: r.error })),
+    runs: agg.runs, labels: agg.labels, splits: agg.splits, leftOut: agg.leftOut, failed: agg.failed.map((r) => ({ runId: r.runId, suite: r.suite, label: r.label, seed: r.seed, ordering: r.ordering, error: r.error })),
     suites: agg.suites.map((s) => ({
       suite: s.suite, tasks: s.tasks, paired: s.paired,
       methods: s.methods.map(({ runs, failed, ...m }) => ({ ...m, runIds: runs.map((r) => r.runId), failedRunIds: failed.map((r) => r.runId) })),
@@ -49,9 +51,9 @@ function aggregateJson(agg: Aggregate) {
 export async function writeReport(results: RunResult[], dir: string, opts: WriteReportOptions): Promise<ReportOutput> {
   if (!results.length) throw new Error('no run results to report');
   const t0 = performance.now();
-  const agg = aggregate(results);
+  const agg = aggregate(results, { latest: opts.latest, strict: opts.strict });
   const charts = buildCharts(agg);
-  const env = environment(results, { resultsDirs: opts.resultsDirs, cwd: opts.cwd, now: opts.now });
+  const env = environment(agg.suites.flatMap((s) => s.methods), { resultsDirs: opts.resultsDirs, cwd: opts.cwd, now: opts.now });
   const t1 = performance.now();
   const warnings: string[] = [];
   const compiled = charts.map((c) => {
@@ -84,7 +86,7 @@ export async function writeReport(results: RunResult[], dir: string, opts: Write
   write('index.html', reportHtml(content));
   const t5 = performance.now();
   return {
-    dir, files, charts, env, warnings,
+    dir, files, charts, env, agg, warnings,
     timings: { aggregate: t1 - t0, compile: t2 - t1, svg: t3 - t2, png: t4 - t3, write: t5 - t4, total: t5 - t0 },
   };
 }

@@ -4,21 +4,13 @@
  * on resume and any change to what determines a result gives a new id.
  */
 import { createHash } from 'node:crypto';
-import type { RunConfig, Suite } from '@clbench/core';
+import { canonicalJson, type RunConfig, type Suite } from '@clbench/core';
 import { expandOrderings } from '@clbench/data';
 
 /** Bump when a change alters results, so old result files are not taken as current. */
 export const CODE_VERSION = 'clbench-0.2.0';
 
 export interface RunSpec { runId: string; config: RunConfig }
-
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().filter((k) => (v as any)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson((v as any)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
 
 export function runIdOf(config: RunConfig): string {
   return createHash('sha256').update(canonicalJson(config) + CODE_VERSION).digest('hex').slice(0, 16);

@@ -25,15 +25,7 @@ export class ResultsStore {
 
   /** Ids of runs finished successfully (failed runs are retried on resume; an unreadable file is rewritten). */
   finishedIds(): Set<string> {
-    const ids = new Set<string>();
-    for (const f of readdirSync(this.runsDir)) {
-      if (!f.endsWith('.json')) continue;
-      try {
-        const r = RunResultSchema.parse(JSON.parse(readFileSync(join(this.runsDir, f), 'utf8')));
-        if (r.status === 'ok' && f === `${r.runId}.json`) ids.add(r.runId);
-      } catch { /* not a valid result: the run is not finished */ }
-    }
-    return ids;
+    return new Set(readValidResults(this.dir).filter((r) => r.status === 'ok').map((r) => r.runId));
   }
 
   write(result: RunResult): void {
@@ -73,6 +65,24 @@ function processAlive(pid: number): boolean {
 
 function ageMs(path: string): number {
   try { return Date.now() - statSync(path).mtimeMs; } catch { return 0; }
+}
+
+/**
+ * The valid run files of a results directory, skipping what is not one (an unreadable or
+ * invalid file, a file not named after its run id, no runs/ directory): for resume, not reports.
+ */
+export function readValidResults(dir: string): RunResult[] {
+  const runsDir = join(dir, 'runs');
+  let files: string[];
+  try { files = readdirSync(runsDir).filter((f) => f.endsWith('.json')); } catch { return []; }
+  const results: RunResult[] = [];
+  for (const f of files) {
+    try {
+      const r = RunResultSchema.parse(JSON.parse(readFileSync(join(runsDir, f), 'utf8')));
+      if (f === `${r.runId}.json`) results.push(r);
+    } catch { /* not a valid result: the run is not finished */ }
+  }
+  return results;
 }
 
 /** Read and validate every run file of a results directory. */

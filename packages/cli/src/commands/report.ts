@@ -1,14 +1,22 @@
 /** `clbench report`: aggregate one or more results directories into a report directory. */
-import { mergeResults, writeReport } from '@clbench/report';
+import { mergeResults, rowNotes, writeReport } from '@clbench/report';
 import { InputError, readResults } from '@clbench/runner';
 import { join } from 'node:path';
 import { parse, UsageError, type Command } from '../args.js';
 
-const USAGE = 'usage: clbench report RESULTS_DIR [RESULTS_DIR ...] --out REPORT_DIR';
+const USAGE = 'usage: clbench report RESULTS_DIR [RESULTS_DIR ...] --out REPORT_DIR [--latest] [--strict]';
 const HELP = `${USAGE}
 
 Aggregates every run of the results directories (merged; a run id present twice is kept once)
-over seeds × orderings, per suite and method label, and writes to REPORT_DIR:
+over seeds × orderings into one row per suite, label and configuration (the run's config minus
+seed and ordering, plus the code version). A label whose runs have several configurations (an
+older code version, changed hyper-parameters) becomes several rows named by what differs, e.g.
+clnp[alpha=1e-5] or clnp@0.2.0, and the report says so at the top.
+
+  --latest   keep only the newest code version of each label (older runs are listed as left out)
+  --strict   refuse (exit 2) when a label has several configurations
+
+Writes to REPORT_DIR:
   index.html       self-contained page with interactive charts (opens offline from file://)
   summary.md       tables (mean ± 95% CI) and the PNG charts
   aggregate.json   the statistics, machine-readable
@@ -17,7 +25,7 @@ over seeds × orderings, per suite and method label, and writes to REPORT_DIR:
 export const report: Command = {
   summary: 'aggregate results directories into a report (index.html, summary.md, charts)',
   async run(argv) {
-    const { values, positionals } = parse(argv, { out: { type: 'string', short: 'o' } }, USAGE);
+    const { values, positionals } = parse(argv, { out: { type: 'string', short: 'o' }, latest: { type: 'boolean' }, strict: { type: 'boolean' } }, USAGE);
     if (values.help) { console.log(HELP); return 0; }
     if (positionals.length === 0 || !values.out) throw new UsageError(USAGE);
     const lists = positionals.map((dir: string) => {
@@ -28,10 +36,10 @@ export const report: Command = {
     });
     const { results, duplicates } = mergeResults(lists);
     let out;
-    try { out = await writeReport(results, values.out, { resultsDirs: positionals, duplicates }); } catch (e) { throw new InputError((e as Error).message); }
+    try { out = await writeReport(results, values.out, { resultsDirs: positionals, duplicates, latest: values.latest, strict: values.strict }); } catch (e) { throw new InputError((e as Error).message); }
     for (const w of out.warnings) console.error(`report: warning: ${w}`);
-    const failed = results.filter((r) => r.status === 'failed').length;
-    console.error(`report: ${results.length} runs (${failed} failed), ${out.charts.length} charts in ${(out.timings.total / 1000).toFixed(1)} s → ${join(values.out, 'index.html')}`);
+    for (const n of rowNotes(out.agg)) console.error(`report: note: ${n}`);
+    console.error(`report: ${out.agg.runs} runs (${out.agg.failed.length} failed), ${out.charts.length} charts in ${(out.timings.total / 1000).toFixed(1)} s → ${join(values.out, 'index.html')}`);
     return 0;
   },
 };

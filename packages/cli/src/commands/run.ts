@@ -1,7 +1,7 @@
 /** `clbench run`: expand a suite's matrix and run it on a worker pool into a results directory. */
 import { BACKENDS, initBackend, type BackendName } from '@clbench/core';
 import { checkDataset } from '@clbench/data';
-import { expandMatrix, InputError, loadSuite, progressReporter, resolveShard, runSuite, shardSpecs } from '@clbench/runner';
+import { expandMatrix, InputError, loadSuite, otherRunsNote, progressReporter, resolveShard, runSuite, shardSpecs } from '@clbench/runner';
 import { availableParallelism } from 'node:os';
 import { parse, UsageError, type Command } from '../args.js';
 
@@ -12,7 +12,9 @@ const RUN_HELP = `${RUN_USAGE}
 
 Results go to DIR/runs/<runId>.json, one file per run, written atomically; finished runs
 are skipped (resume is the default) unless --fresh. Failed runs are recorded with their
-error and the suite goes on; the exit code is 1 if any run failed.
+error and the suite goes on; the exit code is 1 if any run failed. Runs of the same suite name
+from another code version or suite config already in DIR are kept, and a one-line note at the
+start counts them (a report shows them as separate rows).
 
   --workers N        worker threads, each with its own backend (default: ${availableParallelism()} = available cores);
                      with --devices: threads per device process (default 1)
@@ -61,6 +63,8 @@ export const run: Command = {
     const backend = backendArg(values.backend);
     try { checkDataset(suite.dataset); } catch (e) { throw new InputError(`${positionals[0]}: dataset: ${(e as Error).message}`); }
     if (backend === 'tensorflow') await initBackend('tensorflow');
+    const note = otherRunsNote(values.out, suite.name, expandMatrix(suite));
+    if (note) console.error(note);
     const reporter = progressReporter(process.stderr, { quiet: values.quiet });
     let summary;
     try {

@@ -1,0 +1,44 @@
+/**
+ * `clbench report --latest`: per suite and label, keep only the runs of the newest code
+ * version. Versions compare by their numbers ("clbench-0.10.0" > "clbench-0.9.1"); versions with
+ * equal numbers (or none) by their last finished run.
+ */
+import type { RunResult } from '@clbench/core';
+
+export interface LeftOut { suite: string; label: string; codeVersion: string; runs: number }
+
+const numbers = (v: string) => (v.match(/\d+/g) ?? []).map(Number);
+
+function compareNumbers(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? -1) - (b[i] ?? -1);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/** The newest of the code versions of `runs`. */
+export function newestVersion(runs: RunResult[]): string {
+  const lastFinish = new Map<string, string>();
+  for (const r of runs) if ((lastFinish.get(r.codeVersion) ?? '') < r.finishedAt) lastFinish.set(r.codeVersion, r.finishedAt);
+  const byAge = (a: string, b: string) => compareNumbers(numbers(a), numbers(b)) || lastFinish.get(a)!.localeCompare(lastFinish.get(b)!);
+  return [...lastFinish.keys()].sort(byAge).at(-1)!;
+}
+
+export function keepLatestVersions(results: RunResult[]): { results: RunResult[]; leftOut: LeftOut[] } {
+  const groups = new Map<string, RunResult[]>();
+  for (const r of results) {
+    const key = JSON.stringify([r.suite, r.label]);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const kept: RunResult[] = [];
+  const leftOut: LeftOut[] = [];
+  for (const runs of groups.values()) {
+    const newest = newestVersion(runs);
+    kept.push(...runs.filter((r) => r.codeVersion === newest));
+    const older = new Map<string, number>();
+    for (const r of runs) if (r.codeVersion !== newest) older.set(r.codeVersion, (older.get(r.codeVersion) ?? 0) + 1);
+    for (const [codeVersion, n] of older) leftOut.push({ suite: runs[0].suite, label: runs[0].label, codeVersion, runs: n });
+  }
+  return { results: kept, leftOut };
+}

@@ -62,7 +62,7 @@ export function reportHtml({ agg, charts, env, duplicates }: ReportContent): str
       `<div class="charts">${charts.filter((c) => c.suite === s.suite).map(figure).join('\n')}</div>`,
       `<details><summary>Details: n, mean, std, 95% CI</summary>${htmlTable(detailTable(s))}</details></section>`);
   }
-  body.push(`<h2>Failed runs (${agg.failed.length})</h2>`, agg.failed.length ? htmlTable(failedTable(agg.failed)) : '<p>None.</p>');
+  body.push(`<h2>Failed runs (${agg.failed.length})</h2>`, agg.failed.length ? htmlTable(failedTable(agg)) : '<p>None.</p>');
   const specs = Object.fromEntries(charts.map((c) => [c.name, c.spec]));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

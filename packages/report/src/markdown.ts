@@ -44,6 +44,6 @@ export function summaryMarkdown({ agg, charts, env, duplicates }: ReportContent)
     for (const c of charts.filter((c) => c.suite === s.suite)) out.push(`**${c.title}** — ${c.description}.`, '', `![${c.title}](${c.name}.png)`, '');
     out.push('### Details', '', markdownTable(detailTable(s)), '');
   }
-  out.push(`## Failed runs (${agg.failed.length})`, '', agg.failed.length ? markdownTable(failedTable(agg.failed)) : 'None.', '');
+  out.push(`## Failed runs (${agg.failed.length})`, '', agg.failed.length ? markdownTable(failedTable(agg)) : 'None.', '');
   return out.join('\n');
 }

@@ -11,7 +11,7 @@ import { summaryMarkdown } from './markdown.js';
 import { configurationKey } from './row-key.js';
 import { splitLabels } from './row-labels.js';
 import { failedRun, okRun, type Setting } from './runs.fixtures.js';
-import { methodTable } from './tables.js';
+import { failedTable, methodTable } from './tables.js';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /** One ok run per accuracy, seeds 0, 1, …: ACC = a. */
@@ -48,8 +48,9 @@ describe('a label that covers two configurations', () => {
 
   it('a failed run joins the row of its own configuration', () => {
     const failed = failedRun({ method: 'clnp', seed: 7, setting: { hyperparameters: { sparsity: 'weights', alpha: 1e-5 } } });
-    const rows = aggregate([...weak, ...strong, failed]).suites[0].methods;
-    expect(rows.map((m) => [m.label, m.runs.length, m.failed.length])).toEqual([['clnp[alpha=0.2]', 3, 0], ['clnp[alpha=1e-5]', 3, 1]]);
+    const agg = aggregate([...weak, ...strong, failed]);
+    expect(agg.suites[0].methods.map((m) => [m.label, m.runs.length, m.failed.length])).toEqual([['clnp[alpha=0.2]', 3, 0], ['clnp[alpha=1e-5]', 3, 1]]);
+    expect(failedTable(agg).rows.map((r) => r.slice(0, 3))).toEqual([['toy', 'clnp[alpha=1e-5]', '7']]);
   });
 
   it('a label with one configuration keeps its name and adds no note', () => {

@@ -3,8 +3,7 @@
  * (index.html) alike. Cells read "mean ± h" with h the 95 % Student-t CI half-width;
  * a single run has no CI ("n/a").
  */
-import type { FailedRun } from '@clbench/core';
-import type { MethodAggregate, SuiteAggregate } from './aggregate.js';
+import type { Aggregate, MethodAggregate, SuiteAggregate } from './aggregate.js';
 import { METRICS, METRIC_TITLES } from './metric-names.js';
 import type { Stat } from './stats.js';
 
@@ -64,11 +63,13 @@ export function pairedTable(suite: SuiteAggregate): Table {
   };
 }
 
-export function failedTable(failed: FailedRun[]): Table {
+/** The failed runs, each named by the label of its row (which shows its configuration when its label is split). */
+export function failedTable(agg: Aggregate): Table {
+  const rowLabel = new Map(agg.suites.flatMap((s) => s.methods.flatMap((m) => m.failed.map((r) => [r.runId, m.label] as const))));
   return {
     header: ['suite', 'method', 'seed', 'ordering', 'run id', 'error'],
     numeric: [false, false, true, false, false, false],
-    rows: failed.map((r) => [r.suite, r.label, String(r.seed), `[${r.ordering.join(', ')}]`, r.runId, r.error.split('\n')[0].slice(0, 300)]),
+    rows: agg.failed.map((r) => [r.suite, rowLabel.get(r.runId) ?? r.label, String(r.seed), `[${r.ordering.join(', ')}]`, r.runId, r.error.split('\n')[0].slice(0, 300)]),
   };
 }
 

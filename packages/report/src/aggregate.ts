@@ -11,6 +11,7 @@
 import type { FailedRun, OkRun, RunResult } from '@clbench/core';
 import { pairedDifferences, type PairedDiff } from './paired.js';
 import { METRICS, type MetricName } from './metric-names.js';
+import { groupBy } from './group-by.js';
 import { keepLatestVersions, type LeftOut } from './latest.js';
 import { configurationKey, configurationOf, type Configuration } from './row-key.js';
 import { splitLabels, type LabelSplit } from './row-labels.js';
@@ -89,12 +90,6 @@ function aggregateRow(row: { label: string; runLabel: string; runs: RunResult[] 
 
 /** The order of Array.prototype.sort() (UTF-16 code units), as for the colour domain. */
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const x of xs) map.set(key(x), [...(map.get(key(x)) ?? []), x]);
-  return map;
-}
 
 /** A suite's runs as rows: one per label and configuration, labelled by what differs. */
 function suiteRows(suite: string, results: RunResult[]) {

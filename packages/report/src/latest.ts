@@ -4,6 +4,7 @@
  * equal numbers (or none) by their last finished run.
  */
 import type { RunResult } from '@clbench/core';
+import { groupBy } from './group-by.js';
 
 export interface LeftOut { suite: string; label: string; codeVersion: string; runs: number }
 
@@ -26,11 +27,7 @@ export function newestVersion(runs: RunResult[]): string {
 }
 
 export function keepLatestVersions(results: RunResult[]): { results: RunResult[]; leftOut: LeftOut[] } {
-  const groups = new Map<string, RunResult[]>();
-  for (const r of results) {
-    const key = JSON.stringify([r.suite, r.label]);
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
+  const groups = groupBy(results, (r) => JSON.stringify([r.suite, r.label]));
   const kept: RunResult[] = [];
   const leftOut: LeftOut[] = [];
   for (const runs of groups.values()) {

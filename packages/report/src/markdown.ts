@@ -20,7 +20,9 @@ export const METRICS_NOTE = 'ACC = mean accuracy over all tasks after the last o
  */
 export function rowNotes(agg: Aggregate): string[] {
   const notes = agg.splits.map((s) => `Suite ${s.suite}: the runs labelled "${s.label}" have ${s.rows.length} different configurations (they differ in ${s.differs.join(', ')}), so they are shown as ${s.rows.length} rows: ${s.rows.join(', ')}.`);
-  if (agg.splits.length) notes.push('`clbench report --latest` keeps only the newest code version of each label; `--strict` refuses to report a label with several configurations.');
+  const strict = 'refuses to report a label with several configurations';
+  if (agg.splits.some((s) => s.differs.includes('code version'))) notes.push(`\`clbench report --latest\` keeps only the newest code version of each label; \`--strict\` ${strict}.`);
+  else if (agg.splits.length) notes.push(`\`clbench report --strict\` ${strict}.`);
   if (agg.leftOut.length) notes.push(`Left out by --latest (older code versions): ${agg.leftOut.map((l) => `${l.suite} / ${l.label} ${l.codeVersion} (${l.runs} run${l.runs === 1 ? '' : 's'})`).join(', ')}.`);
   return notes;
 }

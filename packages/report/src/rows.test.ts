@@ -44,6 +44,8 @@ describe('a label that covers two configurations', () => {
     const md = summaryMarkdown({ agg, charts: [], env, duplicates: 0 });
     const header = md.slice(0, md.indexOf('## Environment'));
     expect(header).toContain('> Suite toy: the runs labelled "clnp" have 2 different configurations (they differ in alpha), so they are shown as 2 rows: clnp[alpha=0.2], clnp[alpha=1e-5].');
+    expect(header).toContain('> `clbench report --strict` refuses to report a label with several configurations.');
+    expect(header).not.toContain('--latest'); // no code version differs
   });
 
   it('a failed run joins the row of its own configuration', () => {

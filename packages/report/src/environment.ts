@@ -1,6 +1,7 @@
 /**
- * The environment block of a report: what produced the results (backends, code versions,
- * both overall and per row, when the runs ran) and what produced the report (package versions, git commit, machine, date).
+ * The environment block of a report: what produced the results (backends and code versions,
+ * overall and per row; when the runs ran) and what produced the report (package versions,
+ * git commit, machine, date).
  * Results files do not record the machine they ran on, so "machine" is the report's.
  */
 import type { RunResult } from '@clbench/core';

@@ -6,7 +6,7 @@
  */
 import type { Chart } from './charts/common.js';
 import { environmentLines } from './environment.js';
-import { METRICS_NOTE, rowNotes, type ReportContent } from './markdown.js';
+import { METRICS_NOTE, PAIRING_NOTE, rowNotes, type ReportContent } from './markdown.js';
 import { packageFile } from './packages.js';
 import { detailTable, escapeHtml, failedTable, htmlTable, methodTable, pairedTable } from './tables.js';
 
@@ -39,6 +39,9 @@ const EMBED = `(async () => {
   document.body.dataset.rendered = 'true';
 })();`;
 
+/** `text` in backticks (Markdown code) as <code>. */
+const withCode = (html: string) => html.replace(/`([^`]+)`/g, '<code>$1</code>');
+
 function figure(c: Chart): string {
   return `<figure id="figure-${escapeHtml(c.name)}"><div class="chart" id="chart-${escapeHtml(c.name)}"></div>
 <figcaption><b>${escapeHtml(c.title)}</b>: ${escapeHtml(c.description)}. <span class="files">Files: <a href="${c.name}.svg">SVG</a><a href="${c.name}.png">PNG</a><a href="${c.name}.vl.json">Vega-Lite</a></span></figcaption></figure>`;
@@ -50,14 +53,14 @@ export function reportHtml({ agg, charts, env, duplicates }: ReportContent): str
   const body: string[] = [
     `<h1>${escapeHtml(title)}</h1>`,
     `<p>${agg.runs} runs (${ok} ok, ${agg.failed.length} failed)${duplicates ? `; ${duplicates} duplicate run files merged` : ''}. Tables and PNG charts: <a href="summary.md">summary.md</a>.</p>`,
-    ...rowNotes(agg).map((n) => `<p class="rows-note">${escapeHtml(n)}</p>`),
+    ...rowNotes(agg).map((n) => `<p class="rows-note">${withCode(escapeHtml(n))}</p>`),
     `<p class="note">${escapeHtml(METRICS_NOTE)}</p>`,
     `<details><summary>Environment</summary><dl class="env">${environmentLines(env).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl></details>`,
   ];
   for (const s of agg.suites) {
     body.push(`<section><h2>${escapeHtml(s.suite)} (${s.tasks} tasks)</h2>`, htmlTable(methodTable(s)), '<h3>Paired differences CLNP − baseline</h3>',
       s.paired.length
-        ? `<p class="note">Paired by seed and task ordering (only pairs where both runs succeeded); * = the 95% CI excludes 0.</p>${htmlTable(pairedTable(s))}`
+        ? `<p class="note">${escapeHtml(PAIRING_NOTE)}</p>${htmlTable(pairedTable(s))}`
         : '<p class="note">No CLNP runs (method "clnp") in this suite, so no paired differences.</p>',
       `<div class="charts">${charts.filter((c) => c.suite === s.suite).map(figure).join('\n')}</div>`,
       `<details><summary>Details: n, mean, std, 95% CI</summary>${htmlTable(detailTable(s))}</details></section>`);

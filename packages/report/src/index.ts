@@ -13,6 +13,6 @@ export { renderSvg, renderPng, renderPngAsync, pngOptions, pngFont, type PngFont
 export { loadFontMetrics, type FontMetrics } from './font-metrics.js';
 export { environment, environmentLines, type Environment, type RowProvenance } from './environment.js';
 export { methodTable, pairedTable, detailTable, failedTable, markdownTable, htmlTable, meanCi, type Table } from './tables.js';
-export { summaryMarkdown, rowNotes, METRICS_NOTE, type ReportContent } from './markdown.js';
+export { summaryMarkdown, rowNotes, METRICS_NOTE, PAIRING_NOTE, type ReportContent } from './markdown.js';
 export { reportHtml, BUNDLES } from './html.js';
 export { writeReport, type WriteReportOptions, type ReportOutput } from './write-report.js';

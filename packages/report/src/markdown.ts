@@ -12,6 +12,9 @@ export interface ReportContent {
   duplicates: number;
 }
 
+/** How the paired-differences table pairs runs (summary.md and index.html). */
+export const PAIRING_NOTE = 'Paired by seed and task ordering, only between rows of the same data, network, training and code version, and only where both runs succeeded; * = the 95% CI excludes 0.';
+
 export const METRICS_NOTE = 'ACC = mean accuracy over all tasks after the last one; BWT = mean change on earlier tasks between just after learning them and the end (negative = forgetting); FWT = accuracy on a task just before training it minus the random-initialisation accuracy; forgetting = mean drop from the best earlier accuracy. pp = percentage points. Cells are mean ± the half-width of the 95% Student-t confidence interval over seeds × orderings; a single run has no interval (n/a). Failed runs are listed, never averaged in.';
 
 /**
@@ -40,7 +43,7 @@ export function summaryMarkdown({ agg, charts, env, duplicates }: ReportContent)
     out.push(`## ${s.suite} (${s.tasks} tasks)`, '', markdownTable(methodTable(s)), '');
     out.push('### Paired differences CLNP − baseline', '');
     out.push(s.paired.length
-      ? `Paired by seed and task ordering (only pairs where both runs succeeded); * = the 95% CI excludes 0.\n\n${markdownTable(pairedTable(s))}`
+      ? `${PAIRING_NOTE}\n\n${markdownTable(pairedTable(s))}`
       : 'No CLNP runs (method "clnp") in this suite, so no paired differences.', '');
     out.push('### Charts', '');
     for (const c of charts.filter((c) => c.suite === s.suite)) out.push(`**${c.title}** — ${c.description}.`, '', `![${c.title}](${c.name}.png)`, '');

@@ -1,4 +1,5 @@
 export { loadSuite, parseSuite, InputError, formatZodIssue, formatPath } from './suite-file.js';
+export { checkSuite, SUITE_CHECKS, LIMITS, type SuiteCheck, type SuiteContext } from './suite-checks.js';
 export { gridPoints, expandMethodEntry } from './grid.js';
 export { expandMatrix, runIdOf, CODE_VERSION, type RunSpec } from './matrix.js';
 export { canonicalJson } from '@clbench/core';

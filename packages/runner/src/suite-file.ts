@@ -1,15 +1,16 @@
 /**
- * Read and validate a suite file. Every problem is one line naming the file and the
+ * Read and validate a suite file: the schema, then every value against what the data and
+ * network can hold (suite-checks.ts). Every problem is one line naming the file and the
  * field: "benchmarks/x.json: methods[1].hyperparameters.lambda: expected number".
  * Method entries with hyper-parameter lists expand into grids (grid.ts); entries that would
  * share a report label must be one configuration (labels.ts).
  */
 import { readFileSync } from 'node:fs';
 import { SuiteSchema, type Suite } from '@clbench/core';
-import { expandOrderings } from '@clbench/data';
 import { resolveHyperparameters } from '@clbench/methods';
 import { expandMethodEntry } from './grid.js';
 import { checkDistinctLabels } from './labels.js';
+import { checkSuite } from './suite-checks.js';
 import type { z } from 'zod';
 
 export class InputError extends Error {}
@@ -38,12 +39,12 @@ export function parseSuite(json: unknown, file = '<suite>'): Suite {
   if (!parsed.success) throw new InputError(`${file}: ${formatZodIssue(parsed.error.issues[0])}`);
   const suite = parsed.data;
   try {
+    checkSuite(suite); // every value against what the data and network can hold, before anything is expanded
     const entries = suite.methods.flatMap((m, i) =>
       expandMethodEntry(m, (hp) => resolveHyperparameters(m.name, hp, suite.scenario.incremental, `methods[${i}]`))
         .map((entry) => ({ entry, source: `methods[${i}]` })));
     checkDistinctLabels(entries);
     suite.methods = entries.map((e) => e.entry);
-    expandOrderings(suite.orderings, suite.scenario.tasks);
   } catch (e) { throw new InputError(`${file}: ${(e as Error).message}`); }
   return suite;
 }

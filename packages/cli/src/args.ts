@@ -6,11 +6,16 @@ export interface Command { summary: string; run(argv: string[]): Promise<number>
 
 export class UsageError extends Error { readonly exitCode = 2; }
 
+/** A one-line usage error pointing at the command's help, e.g. "--out DIR is required (see `clbench run --help`)". */
+export function usageError(message: string, usage: string): UsageError {
+  return new UsageError(`${message} (see \`${/usage: (clbench \S+)/.exec(usage)?.[1] ?? 'clbench'} --help\`)`);
+}
+
 function parseImpl<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean' } }, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]}\n${usage}`);
+    throw usageError((e as Error).message.split('\n')[0], usage);
   }
 }
 

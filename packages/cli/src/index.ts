@@ -1,1 +1,2 @@
 export { commands } from './commands.js';
+export { cli } from './cli.js';

@@ -95,11 +95,12 @@ const PARTS = {
 const CLASSES = { cifar10: 10, cifar100: 100, 'cifar10-100': 110 };
 export type CifarName = keyof typeof PARTS;
 
-/** The batch files a CIFAR dataset reads from `dir`; throws naming the first one missing. */
+/** The batch files a CIFAR dataset reads from `dir`; throws naming the first one missing or truncated. */
 export function cifarFiles(name: CifarName, dir: string): string[] {
   const { train, test } = PARTS[name](dir), files = [...train, ...test].map((p) => p.file);
   const missing = files.find((f) => !existsSync(f));
   if (missing) throw new Error(`${missing}: missing (dataset ${name} needs ${files.map((f) => basename(f)).join(', ')})`);
+  for (const p of [...train, ...test]) recordsIn(p.file, p.fmt); // sizes only: a truncated file is not a whole number of records
   return files;
 }
 

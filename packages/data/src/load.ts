@@ -9,7 +9,7 @@
 import type { DatasetConfig, NetworkConfig, RunConfig, Scenario } from '@clbench/core';
 import { cifarFiles, loadCifar, type CifarName } from './cifar.js';
 import type { Dataset } from './dataset.js';
-import { idxFiles, loadIdxDataset } from './idx.js';
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, idxFiles, loadIdxDataset, readIdx } from './idx.js';
 import { loadEmbeddedMnist } from './mnist-embedded.js';
 import { buildScenario } from './scenarios.js';
 
@@ -39,13 +39,20 @@ function named<T>(name: string, f: () => T): T {
 }
 
 /**
- * Cheap check, before any run starts, that the dataset's files are where the suite says
- * (existence only; contents are checked when read). Throws the loader's one-line error.
+ * Check, before any run starts, that the dataset's files are where the suite says and whole:
+ * each IDX file's header against its size (read once as bytes and dropped; gzip checked),
+ * each CIFAR batch file a whole number of records. Labels are checked when loaded.
+ * Throws the loader's one-line error.
  */
 export function checkDataset(cfg: DatasetConfig): void {
   if (cfg.source === 'embedded') { if (cfg.name !== 'mnist') loadDataset(cfg); return; }
   const { dir } = cfg.source;
-  named(cfg.name, () => (isIdx(cfg.name) ? idxFiles(dir, cfg.name) : cifarFiles(cfg.name as CifarName, dir)));
+  named(cfg.name, () => (isIdx(cfg.name) ? checkIdxFiles(idxFiles(dir, cfg.name)) : cifarFiles(cfg.name as CifarName, dir)));
+}
+
+function checkIdxFiles(f: ReturnType<typeof idxFiles>): void {
+  for (const file of [f.trainImages, f.testImages]) readIdx(file, IDX_IMAGES_MAGIC);
+  for (const file of [f.trainLabels, f.testLabels]) readIdx(file, IDX_LABELS_MAGIC);
 }
 
 export const usesImages = (net: NetworkConfig) => net.layers[0]?.type === 'conv2d';

@@ -7,7 +7,7 @@ export { parseShard, resolveShard, shardSpecs, type Shard } from './shard.js';
 export { executeRun, failedRun, peakRss, MemoryLimitError, type ExecuteOptions } from './execute.js';
 export { ThreadPool, WORKER_URL, type Executor, type PoolOptions } from './pool.js';
 export { DeviceProcess } from './devices.js';
-export { ResultsStore, readResults, readValidResults } from './store.js';
+export { ResultsStore, readResults, readValidResults, checkResultsDir } from './store.js';
 export { otherRuns, otherRunsNote, type OtherRuns } from './other-runs.js';
 export { runSuite, runSpecs, type RunSuiteOptions, type SuiteSummary } from './run-suite.js';
 export { runFraction, type RunnerEvent, type WorkerMessage, type WorkerId } from './messages.js';

@@ -9,6 +9,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, r
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RunResultSchema, type RunResult } from '@clbench/core';
+import { InputError } from './suite-file.js';
 
 const HOST = hostname().replace(/[^a-zA-Z0-9.]/g, '_');
 const TMP = /\.tmp-([^-]+)-(\d+)-[a-z0-9]+$/;
@@ -50,6 +51,22 @@ export class ResultsStore {
       const stale = m[1] === HOST ? !processAlive(Number(m[2])) : ageMs(path) > FOREIGN_TMP_MAX_AGE_MS;
       if (stale) rmSync(path, { force: true });
     }
+  }
+}
+
+/**
+ * Before a run: the results directory and its runs/ must be directories, or not exist yet
+ * (the store makes them). Throws an InputError naming the path.
+ */
+export function checkResultsDir(dir: string): void {
+  for (const path of [dir, join(dir, 'runs')]) {
+    let isDir: boolean;
+    try { isDir = statSync(path).isDirectory(); } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      throw new InputError(`--out ${dir}: cannot use ${path} as a results directory (${code === 'ENOTDIR' ? 'a parent of it is a file' : code})`);
+    }
+    if (!isDir) throw new InputError(`--out ${dir}: ${path} is a file, not a results directory`);
   }
 }
 

@@ -1,9 +1,9 @@
 /** `clbench run`: expand a suite's matrix and run it on a worker pool into a results directory. */
 import { BACKENDS, initBackend, type BackendName } from '@clbench/core';
 import { checkDataset } from '@clbench/data';
-import { expandMatrix, InputError, loadSuite, otherRunsNote, progressReporter, resolveShard, runSuite, shardSpecs } from '@clbench/runner';
+import { checkResultsDir, expandMatrix, InputError, loadSuite, otherRunsNote, progressReporter, resolveShard, runSuite, shardSpecs } from '@clbench/runner';
 import { availableParallelism } from 'node:os';
-import { parse, UsageError, type Command } from '../args.js';
+import { parse, UsageError, usageError, type Command } from '../args.js';
 
 const RUN_USAGE = `usage: clbench run SUITE.json --out DIR [--backend auto|tensorflow|wasm|cpu] [--workers N] [--devices 0,1,…]
          [--max-memory-mb MB] [--retries K] [--shard i/n | --shards N] [--fresh] [--dry-run] [--quiet]`;
@@ -48,7 +48,7 @@ export const run: Command = {
       fresh: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, quiet: { type: 'boolean' },
     }, RUN_USAGE);
     if (values.help) { console.log(RUN_HELP); return 0; }
-    if (positionals.length !== 1) throw new UsageError(`expected one suite file\n${RUN_USAGE}`);
+    if (positionals.length !== 1) throw usageError('expected one suite file', RUN_USAGE);
     const suite = loadSuite(positionals[0]);
     const shard = resolveShard({ flag: values.shard, shards: intArg('shards', values.shards, 1) });
     if (values['dry-run']) {
@@ -56,11 +56,12 @@ export const run: Command = {
       for (const s of shard ? shardSpecs(specs, shard) : specs) console.log(`${s.runId}  ${s.config.label}  seed=${s.config.seed}  ordering=[${s.config.ordering.join(',')}]`);
       return 0;
     }
-    if (!values.out) throw new UsageError(`--out DIR is required\n${RUN_USAGE}`);
+    if (!values.out) throw usageError('--out DIR is required', RUN_USAGE);
     const devices = values.devices?.split(',').map((d: string) => d.trim()).filter(Boolean);
     if (values.devices !== undefined && !devices?.length) throw new UsageError('--devices: expected a comma-separated list, e.g. 0,1');
     // Problems every run would hit are input errors (exit 2) before anything starts.
     const backend = backendArg(values.backend);
+    checkResultsDir(values.out);
     try { checkDataset(suite.dataset); } catch (e) { throw new InputError(`${positionals[0]}: dataset: ${(e as Error).message}`); }
     if (backend === 'tensorflow') await initBackend('tensorflow');
     const note = otherRunsNote(values.out, suite.name, expandMatrix(suite));

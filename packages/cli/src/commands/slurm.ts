@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, UsageError, type Command } from '../args.js';
+import { parse, UsageError, usageError, type Command } from '../args.js';
 import { backendArg, intArg } from './run.js';
 
 const USAGE = `usage: clbench slurm SUITE.json --array N [--out DIR] [--partition P] [--gpus-per-task G] [--cpus-per-task C]
@@ -28,9 +28,9 @@ export const slurm: Command = {
       script: { type: 'string' }, submit: { type: 'boolean' }, wait: { type: 'boolean' },
     }, USAGE);
     if (values.help) { console.log(HELP); return 0; }
-    if (positionals.length !== 1) throw new UsageError(`expected one suite file\n${USAGE}`);
+    if (positionals.length !== 1) throw usageError('expected one suite file', USAGE);
     const array = intArg('array', values.array, 1);
-    if (array === undefined) throw new UsageError(`--array N is required\n${USAGE}`);
+    if (array === undefined) throw usageError('--array N is required', USAGE);
     const suitePath = resolve(positionals[0]);
     const suite = loadSuite(suitePath);
     const out = resolve(values.out ?? join('results', suite.name));

@@ -1,6 +1,6 @@
 /**
  * Bad input, as a table: each case is a suite (edited from a valid tiny one), data files or
- * CLI arguments, and the one line `clbench run` must print. Every case must exit with code 2,
+ * CLI arguments, and the one line `clbench` must print. Every case must exit with code 2,
  * print exactly that line on stderr (no stack trace) and leave the results directory as it
  * was. The cases run in-process through cli() (loading tfjs once); the ones marked `spawn`
  * also run as a real process through the npm bin (packages/cli/bin/clbench.js), which must
@@ -163,6 +163,7 @@ const cases: Case[] = [
   { name: 'results directory is a file', spawn: true, prepare: (p) => writeFileSync(`${p.out}.txt`, 'earlier notes\n'), args: (p) => ['run', p.suite, '--out', `${p.out}.txt`], line: (p) => `--out ${p.out}.txt: ${p.out}.txt is a file, not a results directory` },
   { name: 'results runs/ is a file', prepare: (p) => writeFileSync(join(p.out, 'other', 'runs'), 'x'), args: (p) => ['run', p.suite, '--out', join(p.out, 'other')], line: (p) => `--out ${join(p.out, 'other')}: ${join(p.out, 'other', 'runs')} is a file, not a results directory` },
   { name: 'results directory under a file', args: (p) => ['run', p.suite, '--out', join(p.out, 'notes.txt', 'x')], line: (p) => `--out ${join(p.out, 'notes.txt', 'x')}: cannot use ${join(p.out, 'notes.txt', 'x')} as a results directory (a parent of it is a file)` },
+  { name: 'slurm: results directory is a file', prepare: (p) => writeFileSync(`${p.out}.txt`, 'earlier notes\n'), args: (p) => ['slurm', p.suite, '--array', '2', '--out', `${p.out}.txt`], line: (p) => `--out ${p.out}.txt: ${p.out}.txt is a file, not a results directory` },
   // arguments
   { name: 'unknown command', args: () => ['rn'], line: () => 'unknown command "rn" (commands: run, report, methods, slurm, bench)' },
   { name: 'unknown option', spawn: true, args: (p) => ['run', p.suite, '--out', p.out, '--wrokers', '2'], line: () => /^Unknown option '--wrokers'\. .* \(see `clbench run --help`\)$/ },
@@ -222,7 +223,7 @@ function expectedLine(c: Case, p: Paths): unknown {
 
 const argsOf = (c: Case, p: Paths) => c.args?.(p) ?? ['run', p.suite, '--out', p.out];
 
-describe(`clbench run on bad input (${cases.length} cases): exit 2, one line naming the file and field, nothing written`, () => {
+describe(`clbench on bad input (${cases.length} cases): exit 2, one line naming the file and field, nothing written`, () => {
   it('the table has at least 25 cases, with distinct names', () => {
     expect(cases.length).toBeGreaterThanOrEqual(25);
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);

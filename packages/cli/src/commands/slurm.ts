@@ -1,5 +1,5 @@
 /** `clbench slurm`: write (and with --submit, submit) an sbatch job-array script for a suite. */
-import { loadSuite, sbatchScript } from '@clbench/runner';
+import { checkResultsDir, loadSuite, sbatchScript } from '@clbench/runner';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -34,6 +34,7 @@ export const slurm: Command = {
     const suitePath = resolve(positionals[0]);
     const suite = loadSuite(suitePath);
     const out = resolve(values.out ?? join('results', suite.name));
+    checkResultsDir(out);
     const retries = intArg('retries', values.retries, 0);
     const text = sbatchScript({
       suite: suitePath, out, array, jobName: `clbench-${suite.name}`, clbench: `${process.execPath} ${MAIN_JS}`,

@@ -4,7 +4,7 @@ export { headOf, inputSize, type Split, type TaskData, type Scenario, type Incre
 export { Network, HiddenLayer, buildNetwork, glorot, type Param, type Head } from './network.js';
 export { makeOptimizer, type Optimizer } from './optimizer.js';
 export { gather, forEachBatch, planEpoch, concatSplits } from './batches.js';
-export { defineMethod, type ContinualMethod, type MethodContext, type StepContext, type TaskTools, type MethodDefinition } from './method.js';
+export { defineMethod, type ContinualMethod, type MethodContext, type StepContext, type StepPosition, type StepSamples, type TapeBatch, type TaskTools, type MethodDefinition } from './method.js';
 export { trainContinual, accuracy, DivergenceError, type Progress, type TrainOptions, type TrainResult } from './trainer.js';
 export { computeMetrics } from './metrics.js';
 export { canonicalJson } from './canonical-json.js';
@@ -12,3 +12,4 @@ export * from './schemas/suite.js';
 export * from './schemas/result.js';
 export { perSampleImportance, sampleSplit, fisherDiagonal, type Reduce, type PerSampleTerm, type ImportanceOptions, type Importance, type FisherVariant } from './importance.js';
 export { snapshot, quadraticPenalty, axpy, meanOf, disposeParamTensors, type ParamTensors } from './anchors.js';
+export { ReplayMemory, replayLoss, type MemoryBatch } from './replay-memory.js';

@@ -3,16 +3,17 @@
  * interface"). Hooks are optional and *return* values; the trainer owns the loop, the
  * optimiser, batching, evaluation and all counters. A method never steps the optimiser.
  *
- * Order in a run:  setup → for each task: beforeTask → [per step: activityPenalty (in the
- * tape), penalty (θ only), transformGradients, optimiser step, afterStep] → afterTask →
- * evaluation;  diagnostics at the end.
+ * Order in a run:  setup → for each task: beforeTask → [per step: unitGates, activityPenalty
+ * and batchLoss (in the tape), penalty (θ only), transformGradients, optimiser step,
+ * afterStep] → afterTask → evaluation;  diagnostics at the end. `params` adds the method's own
+ * trainable parameters (HAT's task embeddings) to those the step differentiates and updates.
  */
 import type { z } from 'zod';
 import type { tf } from './backend.js';
 import type { Network, Param } from './network.js';
 import type { Rng } from './rng.js';
 import type { TrainingConfig } from './schemas/suite.js';
-import type { Incremental, Scenario, TaskData } from './task.js';
+import type { Incremental, Scenario, Split, TaskData } from './task.js';
 
 export interface MethodContext {
   readonly net: Network;
@@ -30,9 +31,38 @@ export interface MethodContext {
   warn(message: string): void;
 }
 
+/** Where a step lies: HAT anneals its gate slope over the batches of an epoch (Serra et al. 2018, Eq. 3). */
+export interface StepPosition {
+  readonly epoch: number;
+  /** 0-based index of the batch in the epoch, of `steps`. */
+  readonly step: number;
+  readonly steps: number;
+}
+
+/** The mini-batch inside the gradient tape: its data, the logits of its head, the head's input
+ *  `features` [N, F] (other heads: `net.headLogits(features, k)`) and the hidden activations. */
+export interface TapeBatch {
+  readonly x: tf.Tensor2D;
+  readonly y: tf.Tensor1D;
+  readonly head: number;
+  readonly logits: tf.Tensor2D;
+  readonly features: tf.Tensor2D;
+  readonly activations: tf.Tensor[];
+}
+
+/** The raw training samples of a step: rows `idx` of `split` (training data only, never
+ *  validation or test), trained with head `head`. Replay memories copy from them. */
+export interface StepSamples {
+  readonly split: Split;
+  readonly idx: Int32Array;
+  readonly head: number;
+}
+
 export interface StepContext extends MethodContext {
-  /** Gradients of the task loss (cross-entropy + activity penalty), *without* `penalty`. */
+  /** Gradients of the task loss (cross-entropy + activity penalty + batch loss), *without* `penalty`. */
   readonly taskGrads: Readonly<Record<string, tf.Tensor>>;
+  readonly samples: StepSamples;
+  readonly position: StepPosition;
 }
 
 export interface ContinualMethod {
@@ -42,13 +72,22 @@ export interface ContinualMethod {
   beforeTask?(task: TaskData, ctx: MethodContext): void;
   /** Which tasks' training data to train on for this task (joint: all seen so far). */
   trainingTasks?(task: TaskData, ctx: MethodContext): TaskData[];
+  /** The method's own trainable parameters for this task (HAT's embeddings): differentiated and
+   *  stepped with the network's. Names must not clash with the network's (`l0.W`, `head1.b`). */
+  params?(ctx: MethodContext): Param[];
+  /** Per hidden layer, a [units] gate multiplying its activations in this step's forward pass,
+   *  computed inside the tape (HAT's σ(s·e)); null = the network's own masks. */
+  unitGates?(ctx: MethodContext, position: StepPosition): tf.Tensor[] | null;
   /** Loss term on the hidden activations of the batch, inside the gradient tape (CLNP's L1). */
   activityPenalty?(activations: tf.Tensor[], ctx: MethodContext): tf.Scalar;
+  /** Loss term on the batch or on data the method keeps, inside the tape (LwF's distillation,
+   *  ER's replayed memory batch); null = nothing to add. */
+  batchLoss?(batch: TapeBatch, ctx: MethodContext): tf.Scalar | null;
   /** Loss term on the parameters (EWC, SI, MAS, L2); null when there is nothing to penalise. */
   penalty?(ctx: MethodContext): tf.Scalar | null;
   /** Rewrite the total gradients before the optimiser step (returned tensors are disposed by the trainer). */
   transformGradients?(grads: Record<string, tf.Tensor>, ctx: MethodContext): Record<string, tf.Tensor>;
-  /** After each optimiser step (SI's path integral). */
+  /** After each optimiser step (SI's path integral, ER's reservoir update). */
   afterStep?(ctx: StepContext): void;
   /** After a task's training: consolidation (Fisher, Ω, pruning). May train (PackNet). */
   afterTask?(task: TaskData, ctx: MethodContext, tools: TaskTools): void | Promise<void>;

@@ -9,6 +9,8 @@
  * *update* (not only the gradient), so Adam's moments cannot move a frozen weight.
  * Per-head weight masks (`headWeightMasks`, PackNet): when a head has one, its forward pass
  * uses W ⊙ mask, so a task sees only the weights it owns; empty (and free) for other methods.
+ * Unit gates (HAT): a [units] vector multiplying a layer's activations — given per forward
+ * pass (`gates`, differentiable, training) or kept per head (`headUnitMasks`, evaluation).
  * Probes (consolidation passes only): zero tensors added to each pre-activation and to the
  * logits; their gradients are the per-sample backpropagated errors δ (see importance.ts).
  */
@@ -24,6 +26,8 @@ export class HiddenLayer {
   unitMask: tf.Tensor1D | null = null;
   /** Per-head 0/1 masks shaped like W (PackNet); the head's forward pass uses W ⊙ mask. Set via Network.setHeadWeightMask. */
   readonly headWeightMasks = new Map<number, tf.Tensor>();
+  /** Per-head unit gates [units] (HAT's task masks); the head's forward pass multiplies the activations by its gate. */
+  readonly headUnitMasks = new Map<number, tf.Tensor1D>();
   constructor(
     readonly index: number,
     readonly kind: 'dense' | 'conv2d',
@@ -54,8 +58,9 @@ export class HiddenLayer {
   }
 
   /** ReLU pre-pool output (masked) and the layer output passed on. `head` selects a per-head
-   *  weight mask (if any); `probe` [N, units] is added to the pre-activation (dense only). */
-  forward(x: tf.Tensor, training: boolean, seed: () => number, head = -1, probe?: tf.Tensor): { act: tf.Tensor; out: tf.Tensor } {
+   *  weight mask and unit gate (if any); `probe` [N, units] is added to the pre-activation (dense only);
+   *  `gate` [units] replaces the head's unit gate (HAT trains through it). */
+  forward(x: tf.Tensor, training: boolean, seed: () => number, head = -1, probe?: tf.Tensor, gate?: tf.Tensor): { act: tf.Tensor; out: tf.Tensor } {
     let h: tf.Tensor;
     const mask = this.headWeightMasks.size ? this.headWeightMasks.get(head) : undefined;
     const W = mask ? this.W.mul(mask) : this.W;
@@ -68,6 +73,8 @@ export class HiddenLayer {
       h = conv2d(x as tf.Tensor4D, W as tf.Tensor4D, this.padding).add(this.b).relu(); // conv.ts: wasm lacks the filter-gradient kernel
     }
     if (this.unitMask) h = h.mul(this.unitMask);
+    const g = gate ?? this.headUnitMasks.get(head);
+    if (g) h = h.mul(g);
     let out = h;
     if (this.pool > 1) out = tf.maxPool(out as tf.Tensor4D, this.pool, this.pool, 'valid');
     if (training && this.dropout > 0) out = tf.dropout(out, this.dropout, undefined, seed());
@@ -88,22 +95,44 @@ export class Network {
     private readonly dropoutRng: Rng,
   ) {}
 
-  /** Forward pass: x is [N, prod(inputShape)]; returns logits of `head` and hidden activations.
-   *  `probes` (consolidation passes): one [N, units] per hidden layer + one [N, outputs] for the logits. */
-  forward(x: tf.Tensor2D, head: number, training = false, probes?: tf.Tensor[]): { logits: tf.Tensor2D; activations: tf.Tensor[] } {
+  /** Forward pass: x is [N, prod(inputShape)]; returns logits of `head`, hidden activations and
+   *  `features` [N, F], the head's input (`headLogits` applies another head to them).
+   *  `probes` (consolidation passes): one [N, units] per hidden layer + one [N, outputs] for the logits.
+   *  `gates` (HAT, training): one [units] gate per hidden layer, replacing the head's unit masks. */
+  forward(x: tf.Tensor2D, head: number, training = false, probes?: tf.Tensor[], gates?: tf.Tensor[]): { logits: tf.Tensor2D; activations: tf.Tensor[]; features: tf.Tensor2D } {
     let h: tf.Tensor = this.inputShape.length > 1 ? x.reshape([x.shape[0], ...this.inputShape]) : x;
     const activations: tf.Tensor[] = [];
     const seed = () => this.dropoutRng.uint32();
     this.layers.forEach((layer, l) => {
-      const { act, out } = layer.forward(h, training, seed, head, probes?.[l]);
+      const { act, out } = layer.forward(h, training, seed, head, probes?.[l], gates?.[l]);
       activations.push(act);
       h = out;
     });
     if (h.rank > 2) h = h.reshape([h.shape[0], -1]);
-    const H = this.heads[head];
-    let logits = tf.matMul(h as tf.Tensor2D, H.W as unknown as tf.Tensor2D).add(H.b) as tf.Tensor2D;
+    const features = h as tf.Tensor2D;
+    let logits = this.headLogits(features, head);
     if (probes) logits = logits.add(probes[this.layers.length]);
-    return { logits, activations };
+    return { logits, activations, features };
+  }
+
+  /** Logits of head `head` on head-input features [N, F]. */
+  headLogits(features: tf.Tensor2D, head: number): tf.Tensor2D {
+    const H = this.heads[head];
+    return tf.matMul(features, H.W as unknown as tf.Tensor2D).add(H.b) as tf.Tensor2D;
+  }
+
+  /** A frozen copy (weights, per-head weight masks and unit gates cloned; nothing trainable) —
+   *  the previous model whose outputs LwF distils. Dispose it when done. */
+  frozenCopy(): Network {
+    const copy = copyCount++;
+    const frozen = (v: tf.Variable) => makeVariable(v.clone(), false, `${v.name}.copy${copy}`);
+    const layers = this.layers.map((l) => {
+      const c = new HiddenLayer(l.index, l.kind, frozen(l.W), frozen(l.b), l.prevUnits, l.pool, l.padding, l.dropout, l.flattenBefore);
+      for (const [h, m] of l.headWeightMasks) c.headWeightMasks.set(h, tf.keep(m.clone()));
+      for (const [h, m] of l.headUnitMasks) c.headUnitMasks.set(h, tf.keep(m.clone()));
+      return c;
+    });
+    return new Network(this.inputShape, layers, this.heads.map((h) => ({ W: frozen(h.W), b: frozen(h.b) })), this.dropoutRng.fork('copy'));
   }
 
   /** Unit of the last hidden layer that feeds row r of a head's W. */
@@ -142,17 +171,29 @@ export class Network {
     masks.set(head, tf.keep(mask));
   }
 
+  /** Make head `head` multiply layer `layer`'s activations by `gate` [units] (HAT's task mask); the network keeps and disposes it. */
+  setHeadUnitMask(layer: number, head: number, gate: tf.Tensor1D): void {
+    const masks = this.layers[layer].headUnitMasks;
+    masks.get(head)?.dispose();
+    masks.set(head, tf.keep(gate));
+  }
+
   /** Clear the per-layer unit masks set for a trial pruning. */
   clearUnitMasks(): void { for (const l of this.layers) { l.unitMask?.dispose(); l.unitMask = null; } }
 
   dispose(): void {
     this.clearUnitMasks();
-    for (const l of this.layers) { for (const m of l.headWeightMasks.values()) m.dispose(); l.headWeightMasks.clear(); }
+    for (const l of this.layers) {
+      for (const m of [...l.headWeightMasks.values(), ...l.headUnitMasks.values()]) m.dispose();
+      l.headWeightMasks.clear(); l.headUnitMasks.clear();
+    }
     for (const p of this.params()) p.variable.dispose();
     for (const m of this.trainable.values()) m.dispose();
     this.trainable.clear();
   }
 }
+
+let copyCount = 0;
 
 /** A variable owning its initial value (tf.variable keeps the source tensor alive otherwise). */
 function makeVariable(init: tf.Tensor, trainable: boolean, name: string): tf.Variable {

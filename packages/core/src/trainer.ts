@@ -5,7 +5,7 @@
  */
 import { tf } from './backend.js';
 import { concatSplits, forEachBatch, gather, planEpoch } from './batches.js';
-import type { ContinualMethod, MethodContext, TaskTools } from './method.js';
+import type { ContinualMethod, MethodContext, StepPosition, StepSamples, TaskTools } from './method.js';
 import { buildNetwork, type Network, type Param } from './network.js';
 import { makeOptimizer } from './optimizer.js';
 import type { Rng } from './rng.js';
@@ -77,7 +77,7 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
         const plan = planEpoch(sources.map((s) => s.split.n), training.batchSize, shuffleRng);
         plan.forEach(({ source, idx }, step) => {
           const { split, head } = sources[source];
-          const loss = trainStep(net, method, ctx, optimizer, split, idx, head, scenario.headOutputs[head]);
+          const loss = trainStep(net, method, ctx, optimizer, { split, idx, head }, { epoch, step, steps: plan.length }, scenario.headOutputs[head]);
           if (!Number.isFinite(loss)) throw new DivergenceError(`loss is ${loss} at task ${task.id}, epoch ${epoch}, step ${step}`);
           samplesTrained += idx.length;
           opts.onProgress?.({ task: task.id, tasks: T, epoch, epochs, step, steps: plan.length, loss });
@@ -116,15 +116,19 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
 
 /** One optimiser step; returns the task loss. Every tensor made here is freed here. */
 function trainStep(net: Network, method: ContinualMethod, ctx: MethodContext, optimizer: ReturnType<typeof makeOptimizer>,
-  split: Split, idx: Int32Array, head: number, outputs: number): number {
-  const params = net.taskParams(head);
+  samples: StepSamples, position: StepPosition, outputs: number): number {
+  const { split, idx, head } = samples;
+  const params = [...net.taskParams(head), ...(method.params?.(ctx) ?? [])];
   const vars = params.map((p) => p.variable);
   return tf.tidy(() => {
     const { x, y } = gather(split, idx);
     const task = tf.variableGrads(() => {
-      const { logits, activations } = net.forward(x, head, true);
-      const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, outputs), logits) as tf.Scalar;
-      return method.activityPenalty ? ce.add(method.activityPenalty(activations, ctx)) : ce;
+      const gates = method.unitGates?.(ctx, position) ?? undefined;
+      const { logits, activations, features } = net.forward(x, head, true, undefined, gates);
+      let loss = tf.losses.softmaxCrossEntropy(tf.oneHot(y, outputs), logits) as tf.Scalar;
+      if (method.activityPenalty) loss = loss.add(method.activityPenalty(activations, ctx));
+      const extra = method.batchLoss?.({ x, y, head, logits, features, activations }, ctx);
+      return extra ? loss.add(extra) : loss;
     }, vars);
     const taskGrads = byParam(params, task.grads);
     let grads = taskGrads;
@@ -134,7 +138,7 @@ function trainStep(net: Network, method: ContinualMethod, ctx: MethodContext, op
     }
     if (method.transformGradients) grads = method.transformGradients(grads, ctx);
     optimizer.step(params, grads, net.trainable);
-    method.afterStep?.({ ...ctx, taskGrads });
+    method.afterStep?.({ ...ctx, taskGrads, samples, position });
     return task.value.dataSync()[0];
   });
 }

@@ -4,11 +4,15 @@
  * suites use; the compiler checks them.
  */
 import type { MethodDefinition } from '@clbench/core';
+import { aGem } from '@clbench/method-a-gem';
 import { clnp } from '@clbench/method-clnp';
+import { er } from '@clbench/method-er';
 import { ewc } from '@clbench/method-ewc';
+import { hat } from '@clbench/method-hat';
 import { joint } from '@clbench/method-joint';
 import { l1Change } from '@clbench/method-l1-change';
 import { l2 } from '@clbench/method-l2';
+import { lwf } from '@clbench/method-lwf';
 import { mas } from '@clbench/method-mas';
 import { naive } from '@clbench/method-naive';
 import { onlineEwc } from '@clbench/method-online-ewc';
@@ -26,6 +30,10 @@ export const METHODS = {
   mas,
   packnet,
   'l1-change': l1Change,
+  hat,
+  lwf,
+  er,
+  'a-gem': aGem,
 } satisfies Record<string, MethodDefinition<any>>;
 
 export type MethodName = keyof typeof METHODS;

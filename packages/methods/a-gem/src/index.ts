@@ -1,0 +1,1 @@
+export { aGem, AGem, type AGemHyperparameters } from './a-gem.js';

@@ -1,0 +1,1 @@
+export { er, Er, type ErHyperparameters } from './er.js';

@@ -1,0 +1,1 @@
+export { hat, Hat, type HatHyperparameters } from './hat.js';

@@ -1,0 +1,1 @@
+export { lwf, Lwf, type LwfHyperparameters } from './lwf.js';

@@ -74,8 +74,12 @@ export class Hat implements ContinualMethod {
   beforeTask(task: TaskData, ctx: MethodContext): void {
     tf.dispose(this.embeddings);
     // e^t ~ N(0, 1), as the authors' torch.nn.Embedding; from the method's seeded stream
-    this.embeddings = ctx.net.layers.map((l) => tf.variable(
-      tf.tensor1d(Float32Array.from({ length: l.units }, () => ctx.rng.normal())), true, `hat${hatCount++}.t${task.id}.l${l.index}`));
+    this.embeddings = ctx.net.layers.map((l) => {
+      const init = tf.tensor1d(Float32Array.from({ length: l.units }, () => ctx.rng.normal()));
+      const e = tf.variable(init, true, `hat${hatCount++}.t${task.id}.l${l.index}`);
+      init.dispose();                                                       // the variable holds its own copy
+      return e;
+    });
     tf.dispose(Object.values(this.conditioning));
     this.conditioning = {};
     const prev = this.cumulative.map((a) => Float32Array.from(a.dataSync()));

@@ -83,6 +83,19 @@ describe('chart specs', () => {
     expect(JSON.stringify(acc.spec)).not.toContain('NaN');
   });
 
+  it('plots HAT\'s diagnostics.units beside CLNP\'s diagnostics.clnp in the same units chart', () => {
+    const R = [[0.9, 0.5], [0.9, 0.9]];
+    const runs = [
+      okRun({ method: 'clnp', R, diagnostics: { clnp: { layers: [{ task: 0, layer: 0, free: 10, active: 6, reused: 0 }] } } }),
+      okRun({ method: 'hat', R, diagnostics: { units: { layers: [{ task: 0, layer: 0, free: 7, active: 9, reused: 0 }] } } }),
+    ];
+    const chart = buildCharts(aggregate(runs)).find((c) => c.name.endsWith('clnp-units'))!;
+    const values = (chart.spec as { data: { values: { method: string; kind: string; mean: number }[] } }).data.values;
+    expect(values.filter((v) => v.kind === 'free').map((v) => [v.method, v.mean])).toEqual([['clnp', 10], ['hat', 7]]);
+    const bad = okRun({ method: 'hat', R, diagnostics: { units: { layers: [{ task: 5, layer: 0, free: 1, active: 1, reused: 0 }] } } });
+    expect(() => buildCharts(aggregate([bad]))).toThrow(`run ${bad.runId} (hat): diagnostics.units.layers[0].task: 5 is not a task position (the run has 2 tasks)`);
+  });
+
   it('rejects malformed CLNP diagnostics with the run and field', () => {
     const bad = okRun({ method: 'clnp', R: [[0.9, 0.5], [0.9, 0.9]], diagnostics: { clnp: { layers: [{ task: 0, layer: 0, free: -1, active: 3, reused: 0 }] } } });
     expect(() => buildCharts(aggregate([bad]))).toThrow(`run ${bad.runId} (clnp): diagnostics.clnp.layers[0].free: expected a non-negative integer, got -1`);

@@ -1,8 +1,10 @@
 /**
- * CLNP's per-layer unit accounting, read from a run's diagnostics. The shape a method writes
- * (any method may; CLNP does):
+ * Per-layer unit accounting of the unit-allocating methods, read from a run's diagnostics, so
+ * the units chart plots them side by side. The shape a method writes (CLNP under `clnp`, any
+ * other method under `units`, e.g. HAT: units whose task gate σ(s_max·e) is above ½):
  *
- *   diagnostics.clnp = { layers: [{ task, layer, free, active, reused }, ...] }
+ *   diagnostics.clnp  = { layers: [{ task, layer, free, active, reused }, ...] }
+ *   diagnostics.units = { layers: [{ task, layer, free, active, reused }, ...] }
  *
  *   task    0-based position in the training order; the record describes the network after training it
  *   layer   0-based index of the hidden layer (dense or conv; dropout layers are not counted)
@@ -23,11 +25,12 @@ export interface UnitStat { label: string; layer: number; task: number; kind: Un
 
 const FIELDS = ['task', 'layer', ...UNIT_KINDS] as const;
 
-/** The run's unit records, or undefined when it has no `diagnostics.clnp`. Throws one line naming the run and field. */
+/** The run's unit records, or undefined when it has neither `diagnostics.clnp` nor `diagnostics.units`. Throws one line naming the run and field. */
 export function unitRecords(run: OkRun): UnitRecord[] | undefined {
-  const d = run.diagnostics.clnp as { layers?: unknown } | undefined;
+  const key = run.diagnostics.clnp !== undefined ? 'clnp' : 'units';
+  const d = run.diagnostics[key] as { layers?: unknown } | undefined;
   if (d === undefined) return undefined;
-  const where = `run ${run.runId} (${run.label}): diagnostics.clnp`;
+  const where = `run ${run.runId} (${run.label}): diagnostics.${key}`;
   if (!d || typeof d !== 'object' || !Array.isArray(d.layers)) throw new Error(`${where}.layers: expected an array of { task, layer, free, active, reused }`);
   return d.layers.map((rec: unknown, i: number) => {
     for (const f of FIELDS) {

@@ -15,10 +15,10 @@ import {
 import { z } from 'zod';
 
 const hyperparameters = z.strictObject({
-  memorySize: z.number().int().positive().default(1000)
-    .describe('samples the memory holds in total over the finished tasks; 1000 ≈ 250 per task over 4 old tasks, the per-task size of Chaudhry et al. 2019 (A-GEM) on MNIST'),
+  memorySize: z.number().int().positive().default(500)
+    .describe('samples the memory holds in total over the finished tasks; 500 = the same budget as er (a-priori: equal memories keep replay methods comparable; the paper keeps a fixed number per task)'),
   referenceBatchSize: z.number().int().positive().default(256)
-    .describe('memory samples drawn for g_ref at each step; 256 = Chaudhry et al. 2019 (A-GEM), §6'),
+    .describe('memory samples drawn for g_ref at each step; 256 = the reference batch size of Chaudhry et al. 2019 (A-GEM), as we read it'),
 });
 export type AGemHyperparameters = z.infer<typeof hyperparameters>;
 

@@ -1,4 +1,4 @@
-/** CLNP's unit accounting per hidden layer after each task: free, active and reused units (diagnostics.clnp, see clnp-units.ts). */
+/** Unit accounting per hidden layer after each task (CLNP, HAT): free, active and reused units (diagnostics.clnp / .units, see clnp-units.ts). */
 import type { SuiteAggregate } from '../aggregate.js';
 import { UNIT_KINDS, unitStats } from '../clnp-units.js';
 import { CONFIG, SCHEMA, num, slug, type Chart } from './common.js';
@@ -6,7 +6,7 @@ import { CONFIG, SCHEMA, num, slug, type Chart } from './common.js';
 // free, active, reused: ColorBrewer Dark2, apart from the method palette (Tableau) so no kind reads as a method
 const KIND_COLORS = ['#1b9e77', '#7570b3', '#d95f02'];
 
-/** undefined when no run of the suite reports diagnostics.clnp */
+/** undefined when no run of the suite reports diagnostics.clnp or diagnostics.units */
 export function unitsChart(suite: SuiteAggregate): Chart | undefined {
   const stats = unitStats(suite.methods);
   if (!stats.length) return undefined;
@@ -20,11 +20,11 @@ export function unitsChart(suite: SuiteAggregate): Chart | undefined {
   const y = (field: string) => ({ field, type: 'quantitative' as const, title: 'units (neurons / filters)' });
   const color = { field: 'kind', type: 'nominal' as const, title: 'units', scale: { domain: [...UNIT_KINDS], range: KIND_COLORS } };
   return {
-    name: `${slug(suite.suite)}-clnp-units`, suite: suite.suite, title: 'CLNP units per layer',
+    name: `${slug(suite.suite)}-clnp-units`, suite: suite.suite, title: 'Units per layer (CLNP, HAT)',
     description: 'per hidden layer after each task: free units left, units active for the task, and earlier tasks\' units it reuses; mean over runs, band: 95% CI',
     spec: {
       $schema: SCHEMA, config: CONFIG,
-      title: { text: `${suite.suite}: CLNP free, active and reused units per layer`, subtitle: 'mean over runs; band: 95% CI (Student t)' },
+      title: { text: `${suite.suite}: free, active and reused units per layer`, subtitle: 'mean over runs; band: 95% CI (Student t)' },
       data: { values },
       facet: {
         column: { field: 'layer', type: 'nominal', title: null, sort: layers },

@@ -2,8 +2,9 @@
  * `clbench bench`: measured on the same network and batches in one process —
  *  1. raw tfjs loop vs the harness (naive), samples/s of one epoch (goal ratio ≥ 0.95);
  *  2. every registered method's training throughput on its second task (where its
- *     penalty / masks are active) relative to naive (goals: CLNP ≤ 10 %, elasticity ≤ 20 %
- *     overhead), its consolidation time per task, and the tensor count after the run.
+ *     penalty / masks are active) relative to naive (goals: CLNP ≤ 10 %, elasticity ≤ 20 %,
+ *     LwF and ER ≤ 20 %, A-GEM ≤ 40 %, HAT ≤ 30 % overhead; ER and A-GEM also train on a memory
+ *     batch per step), its consolidation time per task, and the tensor count after the run.
  * Each number is the best of `repeats` (the machine is shared; the best is the least disturbed).
  */
 import { buildNetwork, initBackend, Rng, tf, trainContinual, type BackendName, type NetworkConfig, type TrainingConfig } from '@clbench/core';

@@ -92,6 +92,7 @@ describe('hat in a continual run', () => {
     // which Adam does not scale down, so bit-exactness is not guaranteed: the tolerance is 1e-5.
     // (Measured: 0 — task 1's own gate is ≈ 0 on those units, so their gradient underflows.)
     expect(nonBinary).toBeLessThanOrEqual(64 / 10);
+    expect((res.diagnostics.nonBinaryGates as number[][])[0].reduce((a, b) => a + b, 0)).toBe(nonBinary);
     let worst = 0;
     for (let i = 0; i < logits[0].length; i++) worst = Math.max(worst, Math.abs(logits[1][i] - logits[0][i]));
     expect(worst).toBeLessThanOrEqual(1e-5);

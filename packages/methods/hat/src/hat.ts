@@ -64,6 +64,8 @@ export class Hat implements ContinualMethod {
   /** s of the step being taken (set by unitGates, read by penalty and transformGradients). */
   private s = 1;
   private readonly units: UnitCount[] = [];
+  /** Per task, per layer: gates at s_max strictly between 0 and 1 in float32 (not binary: their weights are only partly protected). */
+  private readonly nonBinary: number[][] = [];
 
   constructor(readonly hp: HatHyperparameters) {}
 
@@ -125,16 +127,19 @@ export class Hat implements ContinualMethod {
   }
 
   afterTask(task: TaskData, ctx: MethodContext): void {
+    this.nonBinary.push([]);
     ctx.net.layers.forEach((layer, l) => {
       const gate = tf.tidy(() => tf.sigmoid(this.embeddings[l].mul(this.hp.sMax))) as tf.Tensor1D; // a^t at s_max
       const g = gate.dataSync(), before = this.cumulative[l].dataSync();
-      let active = 0, reused = 0, free = 0;
+      let active = 0, reused = 0, free = 0, nonBinary = 0;
       for (let i = 0; i < g.length; i++) {
+        if (g[i] > 0 && g[i] < 1) nonBinary++;
         const used = g[i] > 0.5, usedBefore = before[i] > 0.5;
         if (used && usedBefore) reused++; else if (used) active++;
         if (!used && !usedBefore) free++;
       }
       this.units.push({ task: task.id, layer: l, free, active, reused });
+      this.nonBinary[this.nonBinary.length - 1].push(nonBinary);
       const next = tf.keep(tf.maximum(this.cumulative[l], gate)) as tf.Tensor1D; // a^{≤t} = max(a^{<t}, a^t)
       this.cumulative[l].dispose();
       this.cumulative[l] = next;
@@ -146,7 +151,7 @@ export class Hat implements ContinualMethod {
 
   /** `units.layers` has CLNP's shape (packages/report/src/clnp-units.ts): after task t, per layer,
    *  units still free, units t newly uses (active), units of earlier tasks t uses too (reused). */
-  diagnostics() { return { units: { layers: this.units }, sMax: this.hp.sMax, c: this.hp.c }; }
+  diagnostics() { return { units: { layers: this.units }, nonBinaryGates: this.nonBinary, sMax: this.hp.sMax, c: this.hp.c }; }
 
   dispose(): void {
     tf.dispose([...this.embeddings, ...this.cumulative, ...Object.values(this.conditioning)]);

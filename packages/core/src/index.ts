@@ -8,6 +8,7 @@ export { defineMethod, type ContinualMethod, type MethodContext, type StepContex
 export { trainContinual, accuracy, DivergenceError, type Progress, type TrainOptions, type TrainResult } from './trainer.js';
 export { computeMetrics } from './metrics.js';
 export { canonicalJson } from './canonical-json.js';
+export { trainingEpochs, budgetProblem } from './budget.js';
 export * from './schemas/suite.js';
 export * from './schemas/result.js';
 export { perSampleImportance, sampleSplit, fisherDiagonal, type Reduce, type PerSampleTerm, type ImportanceOptions, type Importance, type FisherVariant } from './importance.js';

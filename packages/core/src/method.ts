@@ -114,6 +114,9 @@ export interface MethodDefinition<S extends z.ZodType = z.ZodType> {
   supports: readonly Incremental[];
   hyperparameters: S;
   create(hp: z.infer<S>): ContinualMethod;
+  /** Epochs afterTask trains per task (CLNP fine-tuning, PackNet retraining); 0 when absent.
+   *  Under the equal-steps budget they come out of the task's epochs (budget.ts). */
+  consolidationEpochs?(hp: z.infer<S>): number;
 }
 
 /** Helper keeping the schema's inferred type attached to `create`. */

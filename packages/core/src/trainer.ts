@@ -1,7 +1,8 @@
 /**
  * The one training loop (DESIGN.md, "Methods never own the loop"). For each task in
  * training order: method.beforeTask → epochs of mini-batch steps → method.afterTask →
- * evaluate every task's test split into row t of the accuracy matrix R.
+ * evaluate every task's test split (validation split for tuning runs) into row t of the
+ * accuracy matrix R. Gradient steps are counted per task, training and consolidation apart.
  */
 import { tf } from './backend.js';
 import { concatSplits, forEachBatch, gather, planEpoch } from './batches.js';
@@ -20,6 +21,10 @@ export interface TrainOptions {
   training: TrainingConfig;
   method: ContinualMethod;
   rng: Rng;
+  /** Epochs of each task's training phase (default training.epochs; fewer under the equal-steps budget, budget.ts). */
+  epochs?: number;
+  /** The split R is measured on (default test; tuning runs: validation, so test data never enter a choice). */
+  evaluateOn?: 'test' | 'validation';
   onProgress?: (p: Progress) => void;
   /** Called after each task's evaluation (tests check tensor counts here). */
   onTaskEnd?: (task: number, net: Network) => void;
@@ -36,6 +41,8 @@ export interface TrainResult {
    *  (consolidation: Fisher, Ω, pruning search, fine-tuning included). */
   taskSeconds: number[];
   consolidationSeconds: number[];
+  /** Per task: optimiser steps in the training epochs, and inside afterTask (fine-tuning, retraining). */
+  steps: { train: number[]; consolidation: number[] };
 }
 
 export class DivergenceError extends Error {}
@@ -59,9 +66,10 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     net, scenario, training, rng: opts.rng.fork('method'), taskId: -1, head: 0, finished: [] as TaskData[],
     warn: (m: string) => { warnings.push(m); },
   } satisfies MethodContext;
-  let trainSeconds = 0, samplesTrained = 0;
+  let trainSeconds = 0, samplesTrained = 0, stepsTaken = 0;
   const T = scenario.tasks.length;
-  const evalAll = () => scenario.tasks.map((t) => accuracy(net, t.test, headOf(scenario, t.id)));
+  const evaluated = opts.evaluateOn ?? 'test';
+  const evalAll = () => scenario.tasks.map((t) => accuracy(net, t[evaluated], headOf(scenario, t.id)));
 
   /** `epochs` epochs of mini-batch steps on the method's training sources for `task`. */
   const trainEpochs = (task: TaskData, epochs: number) => {
@@ -80,6 +88,7 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
           const loss = trainStep(net, method, ctx, optimizer, { split, idx, head }, { epoch, step, steps: plan.length }, scenario.headOutputs[head]);
           if (!Number.isFinite(loss)) throw new DivergenceError(`loss is ${loss} at task ${task.id}, epoch ${epoch}, step ${step}`);
           samplesTrained += idx.length;
+          stepsTaken++;
           opts.onProgress?.({ task: task.id, tasks: T, epoch, epochs, step, steps: plan.length, loss });
         });
       }
@@ -93,21 +102,24 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
   try {
     const randomInitAccuracy = evalAll();
     const R: number[][] = [], taskSeconds: number[] = [], consolidationSeconds: number[] = [];
+    const steps = { train: [] as number[], consolidation: [] as number[] };
     method.setup?.(ctx);
     for (const task of scenario.tasks) {
       ctx.taskId = task.id; ctx.head = headOf(scenario, task.id);
       method.beforeTask?.(task, ctx);
-      const t0 = trainSeconds;
-      trainEpochs(task, training.epochs);
+      const t0 = trainSeconds, s0 = stepsTaken;
+      trainEpochs(task, opts.epochs ?? training.epochs);
       taskSeconds.push(trainSeconds - t0);
-      const t1 = performance.now();
+      const t1 = performance.now(), s1 = stepsTaken;
       await method.afterTask?.(task, ctx, tools);
       consolidationSeconds.push((performance.now() - t1) / 1000);
+      steps.train.push(s1 - s0);
+      steps.consolidation.push(stepsTaken - s1);
       ctx.finished.push(task);
       R.push(evalAll());
       opts.onTaskEnd?.(task.id, net);
     }
-    return { accuracyMatrix: R, randomInitAccuracy, diagnostics: method.diagnostics?.() ?? {}, warnings, trainSeconds, samplesTrained, taskSeconds, consolidationSeconds };
+    return { accuracyMatrix: R, randomInitAccuracy, diagnostics: method.diagnostics?.() ?? {}, warnings, trainSeconds, samplesTrained, taskSeconds, consolidationSeconds, steps };
   } finally {
     method.dispose?.();
     net.dispose();

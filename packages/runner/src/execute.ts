@@ -3,7 +3,7 @@
  * and return a result record. Errors (including NaN loss, core's DivergenceError, and the
  * tensor-memory limit) become a failed-run record; nothing thrown escapes.
  */
-import { computeMetrics, initBackend, Rng, tf, trainContinual, type BackendName, type Progress, type RunResult } from '@clbench/core';
+import { computeMetrics, initBackend, Rng, tf, trainContinual, trainingEpochs, type BackendName, type Progress, type RunResult } from '@clbench/core';
 import { scenarioForRun } from '@clbench/data';
 import { getMethod } from '@clbench/methods';
 import { CODE_VERSION, type RunSpec } from './matrix.js';
@@ -28,7 +28,9 @@ export async function executeRun(spec: RunSpec, opts: ExecuteOptions): Promise<R
     const t0 = performance.now();
     const scenario = scenarioForRun(config);
     const def = getMethod(config.method);
-    const method = def.create(def.hyperparameters.parse(config.hyperparameters));
+    const hp = def.hyperparameters.parse(config.hyperparameters);
+    const method = def.create(hp);
+    const evaluateOn = config.stage === 'tuning' ? 'validation' : 'test';
     const limit = opts.maxTensorBytes;
     const onProgress = (p: Progress) => {
       if (limit !== undefined && tf.memory().numBytes > limit) {
@@ -38,11 +40,12 @@ export async function executeRun(spec: RunSpec, opts: ExecuteOptions): Promise<R
     };
     const res = await trainContinual({
       scenario, network: config.network, training: config.training, method, rng: new Rng(config.seed), onProgress,
+      epochs: trainingEpochs(config.training, def.consolidationEpochs?.(hp) ?? 0), evaluateOn,
     });
     const wallSeconds = (performance.now() - t0) / 1000;
     return {
       ...identity(spec, startedAt, opts.attempt ?? 1), status: 'ok', backend, finishedAt: new Date().toISOString(),
-      taskNames: scenario.tasks.map((t) => t.name),
+      taskNames: scenario.tasks.map((t) => t.name), evaluatedOn: evaluateOn, steps: res.steps,
       accuracyMatrix: res.accuracyMatrix, randomInitAccuracy: res.randomInitAccuracy,
       metrics: computeMetrics(res.accuracyMatrix, res.randomInitAccuracy),
       diagnostics: res.warnings.length ? { ...res.diagnostics, warnings: res.warnings } : res.diagnostics,
@@ -65,6 +68,7 @@ function identity(spec: RunSpec, startedAt: string, attempts: number) {
   return {
     runId: spec.runId, suite: config.suite, method: config.method, label: config.label, hyperparameters: config.hyperparameters,
     seed: config.seed, ordering: config.ordering, config, codeVersion: CODE_VERSION, startedAt, attempts,
+    stage: config.stage, ...(spec.selection ? { selection: spec.selection } : {}),
   };
 }
 

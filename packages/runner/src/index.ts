@@ -1,15 +1,16 @@
-export { loadSuite, parseSuite, InputError, formatZodIssue, formatPath } from './suite-file.js';
+export { loadSuite, parseSuite, InputError, formatZodIssue, formatPath, type LoadedSuite, type GridEntry } from './suite-file.js';
 export { checkSuite, SUITE_CHECKS, LIMITS, type SuiteCheck, type SuiteContext } from './suite-checks.js';
 export { gridPoints, expandMethodEntry } from './grid.js';
 export { expandMatrix, runIdOf, CODE_VERSION, type RunSpec } from './matrix.js';
 export { canonicalJson } from '@clbench/core';
+export { tuningSpecs, reportingPlan, readySpecs, scorePoints, bestPoint, type EntryPlan, type PointScore } from './tuning.js';
 export { parseShard, resolveShard, shardSpecs, type Shard } from './shard.js';
 export { executeRun, failedRun, peakRss, MemoryLimitError, type ExecuteOptions } from './execute.js';
 export { ThreadPool, WORKER_URL, type Executor, type PoolOptions } from './pool.js';
 export { DeviceProcess } from './devices.js';
 export { ResultsStore, readResults, readValidResults, checkResultsDir } from './store.js';
 export { otherRuns, otherRunsNote, type OtherRuns } from './other-runs.js';
-export { runSuite, runSpecs, type RunSuiteOptions, type SuiteSummary } from './run-suite.js';
+export { runSuite, runSpecs, suiteSpecs, type RunSuiteOptions, type SuiteSummary } from './run-suite.js';
 export { runFraction, type RunnerEvent, type WorkerMessage, type WorkerId } from './messages.js';
 export { progressReporter, ProgressState, finishedLine, duration, type Reporter } from './progress.js';
 export { sbatchScript, type SbatchOptions } from './slurm.js';

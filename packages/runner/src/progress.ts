@@ -28,12 +28,13 @@ export class ProgressState {
     switch (e.type) {
       case 'suite-start':
         this.suite = e.suite; this.total = e.total; this.skipped = e.finished; this.todo = e.todo; this.workers = e.workers; this.t0 = this.now();
+        this.done = 0; this.failed = 0; // a suite with tuning starts twice (tuning stage, reporting stage)
         break;
       case 'run-start': this.ended.delete(e.runId); this.inFlight.set(e.runId, { start: e }); break;
       case 'progress': { const f = this.inFlight.get(e.runId); if (f && !this.ended.has(e.runId)) f.step = e; break; }
       case 'run-retry': this.inFlight.delete(e.runId); break;
       case 'run-end': this.inFlight.delete(e.result.runId); this.ended.add(e.result.runId); this.done++; if (e.result.status === 'failed') this.failed++; break;
-      case 'suite-end': break;
+      case 'suite-end': case 'stage-waiting': break;
     }
   }
 
@@ -70,11 +71,14 @@ export function duration(s: number): string {
 /** One line per finished run (and per retry). */
 export function finishedLine(e: RunnerEvent, state: ProgressState): string | undefined {
   if (e.type === 'run-retry') return `retry ${e.runId} after attempt ${e.attempt}: ${e.error}`;
+  if (e.type === 'stage-waiting') {
+    return `${e.label}: reporting runs wait for its tuning runs (${e.finished}/${e.total} finished; other shards?): run \`clbench run\` again once they are done`;
+  }
   if (e.type !== 'run-end') return undefined;
   const r = e.result;
   const what = `[${state.skipped + state.done}/${state.total}] ${r.label} seed=${r.seed} order=${r.ordering.join('')}`;
   return r.status === 'ok'
-    ? `${what} ACC=${(100 * r.metrics.acc).toFixed(2)}% BWT=${(100 * r.metrics.bwt).toFixed(2)} (${r.timing.wallSeconds.toFixed(1)}s, ${r.backend}${r.attempts > 1 ? `, attempt ${r.attempts}` : ''})`
+    ? `${what} ${r.evaluatedOn === 'validation' ? 'validation ' : ''}ACC=${(100 * r.metrics.acc).toFixed(2)}% BWT=${(100 * r.metrics.bwt).toFixed(2)} (${r.timing.wallSeconds.toFixed(1)}s, ${r.backend}${r.attempts > 1 ? `, attempt ${r.attempts}` : ''})`
     : `${what} FAILED (${r.runId}): ${r.error}`;
 }
 

@@ -2,8 +2,12 @@
  * The coordinator: expand the matrix, keep this shard's unfinished runs, hand them to
  * executors (a thread pool, or one pool process per device), retry failures, and write
  * each result as soon as it arrives. It never trains anything itself.
+ * A suite with `tuning` runs in two stages (tuning.ts): this shard's tuning runs, then
+ * this shard's reporting runs of every entry whose tuning is complete in the results
+ * directory; an entry still waiting for other shards' tuning runs is reported with a
+ * 'stage-waiting' event and runs on the next `clbench run` (resume skips what is done).
  */
-import type { BackendName, RunResult, Suite } from '@clbench/core';
+import type { BackendName, RunResult } from '@clbench/core';
 import { availableParallelism } from 'node:os';
 import { DeviceProcess } from './devices.js';
 import { expandMatrix, type RunSpec } from './matrix.js';
@@ -11,6 +15,9 @@ import type { RunnerEvent } from './messages.js';
 import { ThreadPool, type Executor } from './pool.js';
 import { shardSpecs, type Shard } from './shard.js';
 import { ResultsStore } from './store.js';
+import type { LoadedSuite } from './suite-file.js';
+import { readySpecs, reportingPlan, tuningSpecs } from './tuning.js';
+import { uniqueRuns } from './matrix.js';
 
 export interface RunSuiteOptions {
   out: string;
@@ -26,13 +33,44 @@ export interface RunSuiteOptions {
   shard?: Shard;
   /** Rerun runs that already have an ok result. */
   fresh?: boolean;
+  /** Only the tuning stage (e.g. the first of two dependent Slurm arrays). */
+  tuningOnly?: boolean;
   onEvent?: (e: RunnerEvent) => void;
 }
 
-export interface SuiteSummary { total: number; skipped: number; ok: number; failed: number; results: RunResult[] }
+export interface SuiteSummary {
+  total: number; skipped: number; ok: number; failed: number; results: RunResult[];
+  /** Method entries whose reporting runs wait for tuning runs not finished yet (other shards, or tuningOnly). */
+  waiting: string[];
+}
 
-export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<SuiteSummary> {
-  return runSpecs(suite.name, expandMatrix(suite), opts);
+export async function runSuite(suite: LoadedSuite, opts: RunSuiteOptions): Promise<SuiteSummary> {
+  if (!suite.tuning) return runSpecs(suite.name, expandMatrix(suite), opts);
+  const tuning = await runSpecs(`${suite.name} (tuning stage)`, tuningSpecs(suite), opts);
+  const store = new ResultsStore(opts.out);
+  const plan = reportingPlan(suite, store.results(tuningSpecs(suite).map((s) => s.runId)));
+  const emit = opts.onEvent ?? (() => {});
+  const waiting: string[] = [];
+  for (const p of plan) {
+    if (p.status === 'no-candidate') throw new Error(`suite "${suite.name}": every configuration of "${p.label}" has a failed tuning run; nothing to report (see the failed runs in ${opts.out})`);
+    if (p.status === 'waiting' || opts.tuningOnly) {
+      waiting.push(p.label);
+      if (p.status === 'waiting') emit({ type: 'stage-waiting', label: p.label, finished: p.finished, total: p.total });
+    }
+  }
+  if (opts.tuningOnly) return { ...tuning, waiting };
+  const reporting = await runSpecs(`${suite.name} (reporting stage)`, uniqueRuns(suite, readySpecs(plan)), opts);
+  return {
+    total: tuning.total + reporting.total, skipped: tuning.skipped + reporting.skipped, ok: tuning.ok + reporting.ok,
+    failed: tuning.failed + reporting.failed, results: [...tuning.results, ...reporting.results], waiting,
+  };
+}
+
+/** Every run the suite has in `out` or would start there now (a suite with tuning: its tuning runs, and the reporting runs of entries whose tuning is complete). */
+export function suiteSpecs(suite: LoadedSuite, out: string): RunSpec[] {
+  if (!suite.tuning) return expandMatrix(suite);
+  const tuning = tuningSpecs(suite);
+  return [...tuning, ...readySpecs(reportingPlan(suite, new ResultsStore(out).results(tuning.map((s) => s.runId))))];
 }
 
 /** Run a list of runs (a suite's matrix, or any specs) into `opts.out`. */
@@ -72,7 +110,7 @@ export async function runSpecs(name: string, specs: RunSpec[], opts: RunSuiteOpt
   }
   const failed = results.filter((r) => r.status === 'failed').length;
   emit({ type: 'suite-end', ok: results.length - failed, failed, seconds: (performance.now() - t0) / 1000 });
-  return { total: mine.length, skipped: mine.length - todo.length, ok: results.length - failed, failed, results };
+  return { total: mine.length, skipped: mine.length - todo.length, ok: results.length - failed, failed, results, waiting: [] };
 }
 
 function makeExecutors(opts: RunSuiteOptions, runs: number): Executor[] {

@@ -29,6 +29,18 @@ export class ResultsStore {
     return new Set(readValidResults(this.dir).filter((r) => r.status === 'ok').map((r) => r.runId));
   }
 
+  /** The results of these runs that are on disk (ok or failed); missing or unreadable files are left out. */
+  results(ids: Iterable<string>): Map<string, RunResult> {
+    const out = new Map<string, RunResult>();
+    for (const id of ids) {
+      try {
+        const r = RunResultSchema.parse(JSON.parse(readFileSync(join(this.runsDir, `${id}.json`), 'utf8')));
+        if (r.runId === id) out.set(id, r);
+      } catch { /* not written (yet), or not a valid result */ }
+    }
+    return out;
+  }
+
   write(result: RunResult): void {
     const valid = RunResultSchema.parse(result);
     const file = join(this.runsDir, `${valid.runId}.json`);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expandMatrix } from './matrix.js';
-import { runSuite } from './run-suite.js';
+import { runSpecs } from './run-suite.js';
 import { shardSpecs } from './shard.js';
 
 export interface Throughput {
@@ -36,7 +36,7 @@ export async function measurePoolThroughput(suite: Suite, opts: { workers: numbe
   const dir = mkdtempSync(join(tmpdir(), 'clbench-throughput-'));
   try {
     const t0 = performance.now();
-    const s = await runSuite(suite, { out: dir, backend: opts.backend, workers: opts.workers, fresh: true });
+    const s = await runSpecs(suite.name, expandMatrix(suite), { out: dir, backend: opts.backend, workers: opts.workers, fresh: true });
     const wall = (performance.now() - t0) / 1000;
     return summarise('pool', opts.workers, s.results.length, s.failed, s.results.reduce((n, r) => n + samplesOf(r), 0), wall);
   } finally {

@@ -24,7 +24,7 @@ export interface BenchReport {
   methods: { method: string; samplesPerSecond: number; relativeToNaive: number; overheadPct: number; consolidationSeconds: number[]; pruningSearchSeconds?: number[]; tensorsLeaked: number; peakRssMB: number }[];
 }
 
-const training: TrainingConfig = { optimizer: 'adam', lr: 1e-3, epochs: 1, batchSize: 128, validationFraction: 0.1 };
+const training: TrainingConfig = { optimizer: 'adam', lr: 1e-3, epochs: 1, batchSize: 128, validationFraction: 0.1, budget: 'consolidation-extra' };
 
 export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const backend = await initBackend(opts.backend);

@@ -1,12 +1,12 @@
 /** `clbench run`: expand a suite's matrix and run it on a worker pool into a results directory. */
 import { BACKENDS, initBackend, type BackendName } from '@clbench/core';
-import { checkDataset } from '@clbench/data';
-import { checkResultsDir, expandMatrix, InputError, loadSuite, otherRunsNote, progressReporter, resolveShard, runSuite, shardSpecs } from '@clbench/runner';
+import { checkDataset, expandOrderings } from '@clbench/data';
+import { checkResultsDir, expandMatrix, InputError, loadSuite, otherRunsNote, progressReporter, resolveShard, runSuite, shardSpecs, suiteSpecs, tuningSpecs, type LoadedSuite, type RunSpec, type Shard } from '@clbench/runner';
 import { availableParallelism } from 'node:os';
 import { parse, UsageError, usageError, type Command } from '../args.js';
 
 const RUN_USAGE = `usage: clbench run SUITE.json --out DIR [--backend auto|tensorflow|wasm|cpu] [--workers N] [--devices 0,1,…]
-         [--max-memory-mb MB] [--retries K] [--shard i/n | --shards N] [--fresh] [--dry-run] [--quiet]`;
+         [--max-memory-mb MB] [--retries K] [--shard i/n | --shards N] [--tuning-only] [--fresh] [--dry-run] [--quiet]`;
 
 const RUN_HELP = `${RUN_USAGE}
 
@@ -16,6 +16,12 @@ error and the suite goes on; the exit code is 1 if any run failed. Runs of the s
 from another code version or suite config already in DIR are kept, and a one-line note at the
 start counts them (a report shows them as separate rows).
 
+A suite with "tuning" runs in two stages: the grids on the tuning seeds (scored on
+validation data), then each method entry's best configuration on the reporting seeds.
+Sharded, each shard runs its tuning runs, then its reporting runs of every entry whose
+tuning runs are all in DIR; entries still waiting for other shards are named, and the
+next \`clbench run\` (same arguments) runs them.
+
   --workers N        worker threads, each with its own backend (default: ${availableParallelism()} = available cores);
                      with --devices: threads per device process (default 1)
   --devices 0,1,…    one pool process per device, with CUDA_VISIBLE_DEVICES set to it
@@ -24,6 +30,7 @@ start counts them (a report shows them as separate rows).
   --shard i/n        run slice i of n of the matrix (0-based). Without it, the slice comes from
                      SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm job arrays) or from
                      JOB_COMPLETION_INDEX (Kubernetes indexed jobs; give the count with --shards N)
+  --tuning-only      run only the tuning stage (the first of two dependent Slurm arrays)
   --quiet            no progress (live display on a terminal, one line per finished run otherwise)`;
 
 export const backendArg = (v: string | undefined): BackendName => {
@@ -45,17 +52,13 @@ export const run: Command = {
     const { values, positionals } = parse(argv, {
       out: { type: 'string', short: 'o' }, backend: { type: 'string' }, workers: { type: 'string' }, devices: { type: 'string' },
       'max-memory-mb': { type: 'string' }, retries: { type: 'string' }, shard: { type: 'string' }, shards: { type: 'string' },
-      fresh: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, quiet: { type: 'boolean' },
+      fresh: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, quiet: { type: 'boolean' }, 'tuning-only': { type: 'boolean' },
     }, RUN_USAGE);
     if (values.help) { console.log(RUN_HELP); return 0; }
     if (positionals.length !== 1) throw usageError('expected one suite file', RUN_USAGE);
     const suite = loadSuite(positionals[0]);
     const shard = resolveShard({ flag: values.shard, shards: intArg('shards', values.shards, 1) });
-    if (values['dry-run']) {
-      const specs = expandMatrix(suite);
-      for (const s of shard ? shardSpecs(specs, shard) : specs) console.log(`${s.runId}  ${s.config.label}  seed=${s.config.seed}  ordering=[${s.config.ordering.join(',')}]`);
-      return 0;
-    }
+    if (values['dry-run']) { dryRun(suite, shard); return 0; }
     if (!values.out) throw usageError('--out DIR is required', RUN_USAGE);
     const devices = values.devices?.split(',').map((d: string) => d.trim()).filter(Boolean);
     if (values.devices !== undefined && !devices?.length) throw new UsageError('--devices: expected a comma-separated list, e.g. 0,1');
@@ -64,7 +67,7 @@ export const run: Command = {
     checkResultsDir(values.out);
     try { checkDataset(suite.dataset); } catch (e) { throw new InputError(`${positionals[0]}: dataset: ${(e as Error).message}`); }
     if (backend === 'tensorflow') await initBackend('tensorflow');
-    const note = otherRunsNote(values.out, suite.name, expandMatrix(suite));
+    const note = otherRunsNote(values.out, suite.name, suiteSpecs(suite, values.out));
     if (note) console.error(note);
     const reporter = progressReporter(process.stderr, { quiet: values.quiet });
     let summary;
@@ -72,12 +75,24 @@ export const run: Command = {
       summary = await runSuite(suite, {
         out: values.out, backend, workers: intArg('workers', values.workers, 1), devices,
         maxMemoryMb: intArg('max-memory-mb', values['max-memory-mb'], 1), retries: intArg('retries', values.retries, 0) ?? 0,
-        shard, fresh: values.fresh, onEvent: reporter.onEvent,
+        shard, fresh: values.fresh, tuningOnly: values['tuning-only'], onEvent: reporter.onEvent,
       });
     } finally {
       reporter.stop();
     }
     console.error(`done: ${summary.ok} ok, ${summary.failed} failed, ${summary.skipped} skipped (already finished) → ${values.out}`);
+    if (summary.waiting.length) console.error(`not run yet: the reporting runs of ${summary.waiting.join(', ')} (tuning incomplete); run \`clbench run\` again once every tuning run has finished`);
     return summary.failed ? 1 : 0;
   },
 };
+
+/** --dry-run: the runs this shard would start (a tuned suite: its tuning runs; reporting runs depend on their scores). */
+function dryRun(suite: LoadedSuite, shard: Shard | undefined): void {
+  const line = (s: RunSpec) => console.log(`${s.runId}  ${s.config.stage}  ${s.config.label}  seed=${s.config.seed}  ordering=[${s.config.ordering.join(',')}]`);
+  const specs = suite.tuning ? tuningSpecs(suite) : expandMatrix(suite);
+  (shard ? shardSpecs(specs, shard) : specs).forEach(line);
+  if (suite.tuning) {
+    const orderings = expandOrderings(suite.orderings, suite.scenario.tasks).length;
+    console.log(`then ${suite.grids.length * suite.seeds.length * orderings} reporting runs: each of the ${suite.grids.length} method entries' best configuration × seeds ${suite.seeds.join(', ')} × ${orderings} orderings`);
+  }
+}

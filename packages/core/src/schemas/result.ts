@@ -4,7 +4,7 @@
  * training task i; rows = after task i.
  */
 import { z } from 'zod';
-import { RunConfigSchema } from './suite.js';
+import { RunConfigSchema, STAGES } from './suite.js';
 
 export const MetricsSchema = z.strictObject({
   acc: z.number(),
@@ -12,6 +12,22 @@ export const MetricsSchema = z.strictObject({
   fwt: z.number(),
   forgetting: z.number(),
   learningCurve: z.array(z.number()),
+});
+
+/** How a reporting run's hyper-parameters were chosen (suite `tuning`). */
+export const SelectionSchema = z.strictObject({
+  metric: z.literal('acc'),
+  score: z.number().describe('the chosen configuration\'s mean validation ACC over its tuning runs'),
+  candidate: z.string().describe('label of the chosen grid point, e.g. ewc[lambda=100]'),
+  candidates: z.number().int().min(1).describe('grid points compared'),
+  tuningSeeds: z.array(z.number().int()),
+  tuningRunIds: z.array(z.string()).describe('the chosen configuration\'s tuning runs'),
+});
+
+/** Gradient steps per task (training order): the task's training epochs, and those afterTask takes (CLNP fine-tuning, PackNet retraining). */
+export const StepsSchema = z.strictObject({
+  train: z.array(z.number().int().min(0)),
+  consolidation: z.array(z.number().int().min(0)),
 });
 
 const common = {
@@ -28,12 +44,16 @@ const common = {
   startedAt: z.string(),
   finishedAt: z.string(),
   attempts: z.number().int().min(1).default(1),
+  stage: z.enum(STAGES).default('reporting'),
+  selection: SelectionSchema.optional().describe('reporting runs of a tuned method entry'),
 };
 
 export const OkRunSchema = z.strictObject({
   ...common,
   status: z.literal('ok'),
   taskNames: z.array(z.string()),
+  evaluatedOn: z.enum(['test', 'validation']).default('test').describe('the split behind accuracyMatrix and metrics: validation for tuning runs'),
+  steps: StepsSchema.optional().describe('absent in records written before clbench 0.3'),
   accuracyMatrix: z.array(z.array(z.number())),
   randomInitAccuracy: z.array(z.number()).describe('b_j: accuracy of the untrained network on task j (for FWT)'),
   metrics: MetricsSchema,
@@ -53,3 +73,5 @@ export type OkRun = z.infer<typeof OkRunSchema>;
 export type FailedRun = z.infer<typeof FailedRunSchema>;
 export type RunResult = z.infer<typeof RunResultSchema>;
 export type Metrics = z.infer<typeof MetricsSchema>;
+export type Selection = z.infer<typeof SelectionSchema>;
+export type Steps = z.infer<typeof StepsSchema>;

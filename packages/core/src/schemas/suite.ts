@@ -62,6 +62,8 @@ export const TrainingSchema = z.strictObject({
   epochs: z.number().int().positive().default(1),
   batchSize: z.number().int().positive().default(128),
   validationFraction: z.number().min(0).max(0.5).default(0.1),
+  budget: z.enum(['equal-steps', 'consolidation-extra']).default('consolidation-extra')
+    .describe('equal-steps: epochs a method trains after consolidation (CLNP fine-tuning, PackNet retraining) come out of `epochs`, so every method takes the same gradient steps per task (joint: same epochs, more data); consolidation-extra: they are added on top'),
 });
 
 export const MethodEntrySchema = z.strictObject({
@@ -75,6 +77,12 @@ export const OrderingsSchema = z.union([
   z.strictObject({ explicit: z.array(z.array(z.number().int().min(0))).min(1) }),
 ]);
 
+export const TuningSchema = z.strictObject({
+  seeds: z.array(z.number().int().min(0)).min(1).describe('tuning seeds: disjoint from the reporting seeds'),
+  metric: z.literal('acc').default('acc').describe('score of a configuration: mean ACC on validation data over the tuning runs'),
+  orderings: OrderingsSchema.default({ explicit: [[]] }).describe('task orderings of the tuning runs; [] = the natural order'),
+}).describe('hyper-parameter selection: every method entry with a grid runs it on the tuning seeds, scored on validation data; the best configuration runs on the reporting seeds');
+
 export const SuiteSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, . _ - only'),
@@ -86,6 +94,11 @@ export const SuiteSchema = z.strictObject({
   methods: z.array(MethodEntrySchema).min(1),
   seeds: z.array(z.number().int().min(0)).min(1).default([0]),
   orderings: OrderingsSchema.default({ explicit: [[]] }).describe('task orderings; [] = the natural order'),
+  tuning: TuningSchema.optional(),
+}).superRefine((s, ctx) => {
+  const reporting = new Set(s.seeds);
+  const shared = s.tuning?.seeds.filter((x) => reporting.has(x)) ?? [];
+  if (shared.length) ctx.addIssue({ code: 'custom', path: ['tuning', 'seeds'], message: `seed${shared.length > 1 ? 's' : ''} ${shared.join(', ')} also in "seeds": tuning seeds must be disjoint from the reporting seeds` });
 });
 
 export type Suite = z.infer<typeof SuiteSchema>;
@@ -96,6 +109,9 @@ export type TrainingConfig = z.infer<typeof TrainingSchema>;
 export type ScenarioConfig = z.infer<typeof ScenarioSchema>;
 export type DatasetConfig = z.infer<typeof DatasetSchema>;
 export type MethodEntry = z.infer<typeof MethodEntrySchema>;
+export type TuningConfig = z.infer<typeof TuningSchema>;
+export const STAGES = ['tuning', 'reporting'] as const;
+export type Stage = typeof STAGES[number];
 
 /** One run of the matrix: everything that determines its result. */
 export const RunConfigSchema = z.strictObject({
@@ -109,5 +125,6 @@ export const RunConfigSchema = z.strictObject({
   hyperparameters: z.record(z.string(), z.unknown()),
   seed: z.number().int(),
   ordering: z.array(z.number().int()),
+  stage: z.enum(STAGES).default('reporting').describe('tuning runs are evaluated on validation data only; reporting runs on test data'),
 });
 export type RunConfig = z.infer<typeof RunConfigSchema>;

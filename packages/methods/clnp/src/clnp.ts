@@ -144,4 +144,5 @@ export const clnp = defineMethod({
   supports: ['task'],
   hyperparameters,
   create,
+  consolidationEpochs: (hp) => hp.fineTuneEpochs,
 });

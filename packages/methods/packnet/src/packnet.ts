@@ -30,6 +30,7 @@ export const packnet = defineMethod({
   supports: ['task'],
   hyperparameters,
   create: (hp) => new PackNet(hp),
+  consolidationEpochs: (hp) => hp.retrainEpochs,
 });
 
 export const FREE = -1;

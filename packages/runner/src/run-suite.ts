@@ -40,25 +40,25 @@ export interface RunSuiteOptions {
 
 export interface SuiteSummary {
   total: number; skipped: number; ok: number; failed: number; results: RunResult[];
-  /** Method entries whose reporting runs wait for tuning runs not finished yet (other shards, or tuningOnly). */
+  /** Method entries whose reporting runs wait for tuning runs not finished yet (other shards). */
   waiting: string[];
 }
 
 export async function runSuite(suite: LoadedSuite, opts: RunSuiteOptions): Promise<SuiteSummary> {
   if (!suite.tuning) return runSpecs(suite.name, expandMatrix(suite), opts);
   const tuning = await runSpecs(`${suite.name} (tuning stage)`, tuningSpecs(suite), opts);
+  if (opts.tuningOnly) return tuning;
   const store = new ResultsStore(opts.out);
   const plan = reportingPlan(suite, store.results(tuningSpecs(suite).map((s) => s.runId)));
   const emit = opts.onEvent ?? (() => {});
   const waiting: string[] = [];
   for (const p of plan) {
     if (p.status === 'no-candidate') throw new Error(`suite "${suite.name}": every configuration of "${p.label}" has a failed tuning run; nothing to report (see the failed runs in ${opts.out})`);
-    if (p.status === 'waiting' || opts.tuningOnly) {
+    if (p.status === 'waiting') {
       waiting.push(p.label);
-      if (p.status === 'waiting') emit({ type: 'stage-waiting', label: p.label, finished: p.finished, total: p.total });
+      emit({ type: 'stage-waiting', label: p.label, finished: p.finished, total: p.total });
     }
   }
-  if (opts.tuningOnly) return { ...tuning, waiting };
   const reporting = await runSpecs(`${suite.name} (reporting stage)`, uniqueRuns(suite, readySpecs(plan)), opts);
   return {
     total: tuning.total + reporting.total, skipped: tuning.skipped + reporting.skipped, ok: tuning.ok + reporting.ok,

@@ -2,6 +2,8 @@
  * The sbatch template for Slurm job arrays: array task k runs `clbench run` on shard
  * k of N (the runner reads SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT itself), every task
  * writes into the same results directory, and `clbench report` merges them.
+ * A suite with a tuning stage gets two arrays: one with `--tuning-only`, and the full run
+ * submitted with a dependency on it (its tuning runs are then skipped as finished).
  */
 export interface SbatchOptions {
   /** Suite file (absolute path: the job may start in another directory). */
@@ -21,6 +23,8 @@ export interface SbatchOptions {
   backend?: string;
   /** Extra arguments for `clbench run` (e.g. --retries 2). */
   runArgs?: string[];
+  /** The first of two arrays of a suite with tuning: `clbench run --tuning-only`. */
+  tuningOnly?: boolean;
 }
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
@@ -42,9 +46,10 @@ export function sbatchScript(o: SbatchOptions): string {
   const workers = o.gpusPerTask
     ? '--workers 1 ${CUDA_VISIBLE_DEVICES:+--devices "$CUDA_VISIBLE_DEVICES"}'
     : '--workers "${SLURM_CPUS_PER_TASK:-1}"';
-  const args = ['run', o.suite, '--out', o.out, ...(o.backend ? ['--backend', o.backend] : []), ...(o.runArgs ?? [])].map(quote).join(' ');
+  const args = ['run', o.suite, '--out', o.out, ...(o.backend ? ['--backend', o.backend] : []), ...(o.runArgs ?? []), ...(o.tuningOnly ? ['--tuning-only'] : [])].map(quote).join(' ');
   return `#!/bin/bash
-# Written by \`clbench slurm\`. Submit with: sbatch THIS_FILE
+# Written by \`clbench slurm\`. Submit with: sbatch THIS_FILE${o.tuningOnly ? `
+# The suite's tuning stage only; submit the reporting array with --dependency=afterany:<this job id>.` : ''}
 # Array task k runs shard k/${o.array} of the suite (from SLURM_ARRAY_TASK_ID/COUNT);
 # all tasks write into ${o.out}; merge with: clbench report ${o.out} --out REPORT_DIR
 ${directives.join('\n')}

@@ -15,6 +15,10 @@ const HELP = `${USAGE}
 Writes an sbatch script (default DIR/slurm/SUITE.sbatch; DIR defaults to results/SUITE) whose
 array task k runs shard k of N of the suite; every task writes into DIR. With --submit, runs
 sbatch on it (--wait: sbatch --wait, returns when the whole array has finished).
+A suite with "tuning" gets a second script, SUITE.tuning.sbatch (the tuning stage, clbench run
+--tuning-only); --submit submits it first and the main array with --dependency=afterany on it
+(afterany: a failed tuning run, e.g. a diverging configuration, is a result; reporting runs
+whose tuning is incomplete are skipped with a message, never started early).
 Merge with: clbench report DIR --out REPORT_DIR`;
 
 const MAIN_JS = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -36,20 +40,36 @@ export const slurm: Command = {
     const out = resolve(values.out ?? join('results', suite.name));
     checkResultsDir(out);
     const retries = intArg('retries', values.retries, 0);
-    const text = sbatchScript({
+    const options = {
       suite: suitePath, out, array, jobName: `clbench-${suite.name}`, clbench: `${process.execPath} ${MAIN_JS}`,
       partition: values.partition, gpusPerTask: intArg('gpus-per-task', values['gpus-per-task'], 1),
       cpusPerTask: intArg('cpus-per-task', values['cpus-per-task'], 1), time: values.time,
       backend: values.backend === undefined ? undefined : backendArg(values.backend),
       runArgs: retries === undefined ? [] : ['--retries', String(retries)],
-    });
+    };
     mkdirSync(join(out, 'slurm'), { recursive: true }); // Slurm opens the --output files there before the job starts
     const script = resolve(values.script ?? join(out, 'slurm', `${suite.name}.sbatch`));
-    writeFileSync(script, text, { mode: 0o755 });
-    console.error(`wrote ${script} (${array} array tasks → ${out})`);
+    writeFileSync(script, sbatchScript(options), { mode: 0o755 });
+    const tuningScript = script.replace(/(\.sbatch)?$/, '.tuning.sbatch');
+    if (suite.tuning) writeFileSync(tuningScript, sbatchScript({ ...options, jobName: `${options.jobName}-tuning`, tuningOnly: true }), { mode: 0o755 });
+    console.error(suite.tuning
+      ? `wrote ${tuningScript} (tuning stage) and ${script} (both stages, after it), ${array} array tasks each → ${out}`
+      : `wrote ${script} (${array} array tasks → ${out})`);
     if (!values.submit) return 0;
-    const res = spawnSync('sbatch', [...(values.wait ? ['--wait'] : []), script], { stdio: 'inherit' });
-    if (res.error) throw new UsageError(`sbatch: ${(res.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found (is Slurm installed and on PATH?)' : res.error.message}`);
-    return res.status ?? 1;
+    let dependency: string[] = [];
+    if (suite.tuning) {
+      const first = sbatch(['--parsable', tuningScript], 'pipe');
+      if (first.status !== 0) return first.status ?? 1;
+      const jobId = String(first.stdout).trim().split(';')[0];
+      console.error(`submitted the tuning array as job ${jobId}`);
+      dependency = [`--dependency=afterany:${jobId}`];
+    }
+    return sbatch([...dependency, ...(values.wait ? ['--wait'] : []), script], 'inherit').status ?? 1;
   },
 };
+
+function sbatch(args: string[], stdout: 'pipe' | 'inherit') {
+  const res = spawnSync('sbatch', args, { stdio: ['inherit', stdout, 'inherit'], encoding: 'utf8' });
+  if (res.error) throw new UsageError(`sbatch: ${(res.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found (is Slurm installed and on PATH?)' : res.error.message}`);
+  return res;
+}

@@ -30,6 +30,8 @@ export interface MethodAggregate {
   failed: FailedRun[];
   metrics: Record<MetricName, Stat>;
   wallSeconds: Stat;
+  /** gradient steps per run, training + consolidation, all tasks (runs that record them) */
+  steps: Stat;
   samplesPerSecond: Stat;
   peakRssBytes: Stat;
   /** [i] = ACC after training the i-th task */
@@ -81,6 +83,7 @@ function aggregateRow(row: { label: string; runLabel: string; runs: RunResult[] 
     suite, label, runLabel, method: row.runs[0].method, configuration: configurationOf(row.runs[0]), runs, failed,
     metrics: Object.fromEntries(METRICS.map((m) => [m, statOf(runs, (r) => r.metrics[m])])) as Record<MetricName, Stat>,
     wallSeconds: statOf(runs, (r) => r.timing.wallSeconds),
+    steps: stat(runs.flatMap((r) => (r.steps ? [[...r.steps.train, ...r.steps.consolidation].reduce((a, b) => a + b, 0)] : []))),
     samplesPerSecond: statOf(runs, (r) => r.timing.samplesPerSecond),
     peakRssBytes: statOf(runs, (r) => r.peakRssBytes),
     learningCurve: idx.map((i) => statOf(runs, (r) => r.metrics.learningCurve[i])),

@@ -8,7 +8,8 @@ import type { Chart } from './charts/common.js';
 import { environmentLines } from './environment.js';
 import { METRICS_NOTE, PAIRING_NOTE, rowNotes, type ReportContent } from './markdown.js';
 import { packageFile } from './packages.js';
-import { detailTable, escapeHtml, failedTable, htmlTable, methodTable, pairedTable } from './tables.js';
+import { protocolLines } from './protocol.js';
+import { detailTable, escapeHtml, failedTable, htmlTable, methodTable, pairedTable, tuningTable } from './tables.js';
 
 export const BUNDLES = [
   ['vega', 'build/vega.min.js'],
@@ -47,7 +48,7 @@ function figure(c: Chart): string {
 <figcaption><b>${escapeHtml(c.title)}</b>: ${escapeHtml(c.description)}. <span class="files">Files: <a href="${c.name}.svg">SVG</a><a href="${c.name}.png">PNG</a><a href="${c.name}.vl.json">Vega-Lite</a></span></figcaption></figure>`;
 }
 
-export function reportHtml({ agg, charts, env, duplicates }: ReportContent): string {
+export function reportHtml({ agg, charts, env, duplicates, protocols }: ReportContent): string {
   const ok = agg.runs - agg.failed.length;
   const title = `clbench report: ${agg.suites.map((s) => s.suite).join(', ')}`;
   const body: string[] = [
@@ -58,11 +59,16 @@ export function reportHtml({ agg, charts, env, duplicates }: ReportContent): str
     `<details><summary>Environment</summary><dl class="env">${environmentLines(env).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl></details>`,
   ];
   for (const s of agg.suites) {
-    body.push(`<section><h2>${escapeHtml(s.suite)} (${s.tasks} tasks)</h2>`, htmlTable(methodTable(s)), '<h3>Paired differences CLNP − baseline</h3>',
+    const protocol = protocols.get(s.suite)!;
+    body.push(`<section><h2>${escapeHtml(s.suite)} (${s.tasks} tasks)</h2>`, ...protocolLines(protocol).map((l) => `<p class="protocol">${escapeHtml(l)}</p>`),
+      htmlTable(methodTable(s)), '<h3>Paired differences CLNP − baseline</h3>',
       s.paired.length
         ? `<p class="note">${escapeHtml(PAIRING_NOTE)}</p>${htmlTable(pairedTable(s))}`
         : '<p class="note">No CLNP runs (method "clnp") in this suite, so no paired differences.</p>',
       `<div class="charts">${charts.filter((c) => c.suite === s.suite).map(figure).join('\n')}</div>`,
+      protocol.entries.length
+        ? `<h3>Hyper-parameter selection (validation data of the tuning seeds)</h3>${protocol.entries.map((e) => `<h4>${escapeHtml(e.entry)}</h4>${htmlTable(tuningTable(e))}`).join('')}`
+        : '',
       `<details><summary>Details: n, mean, std, 95% CI</summary>${htmlTable(detailTable(s))}</details></section>`);
   }
   body.push(`<h2>Failed runs (${agg.failed.length})</h2>`, agg.failed.length ? htmlTable(failedTable(agg)) : '<p>None.</p>');

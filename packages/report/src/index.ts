@@ -12,7 +12,8 @@ export { compileSpec, capturingLogger, type Compiled, type CapturingLogger } fro
 export { renderSvg, renderPng, renderPngAsync, pngOptions, pngFont, type PngFont } from './render.js';
 export { loadFontMetrics, type FontMetrics } from './font-metrics.js';
 export { environment, environmentLines, type Environment, type RowProvenance } from './environment.js';
-export { methodTable, pairedTable, detailTable, failedTable, markdownTable, htmlTable, meanCi, type Table } from './tables.js';
+export { methodTable, pairedTable, detailTable, failedTable, tuningTable, markdownTable, htmlTable, meanCi, type Table } from './tables.js';
 export { summaryMarkdown, rowNotes, METRICS_NOTE, PAIRING_NOTE, type ReportContent } from './markdown.js';
+export { protocols, protocolLines, type Protocol, type TunedEntry, type GridPoint } from './protocol.js';
 export { reportHtml, BUNDLES } from './html.js';
 export { writeReport, type WriteReportOptions, type ReportOutput } from './write-report.js';

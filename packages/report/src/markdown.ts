@@ -2,7 +2,8 @@
 import type { Aggregate } from './aggregate.js';
 import type { Chart } from './charts/common.js';
 import { environmentLines, type Environment } from './environment.js';
-import { detailTable, failedTable, markdownTable, methodTable, pairedTable } from './tables.js';
+import { protocolLines, type Protocol } from './protocol.js';
+import { detailTable, failedTable, markdownTable, methodTable, pairedTable, tuningTable } from './tables.js';
 
 export interface ReportContent {
   agg: Aggregate;
@@ -10,6 +11,8 @@ export interface ReportContent {
   env: Environment;
   /** run ids found in more than one results directory (kept once) */
   duplicates: number;
+  /** per suite: selection on validation and step budget */
+  protocols: Map<string, Protocol>;
 }
 
 /** How the paired-differences table pairs runs (summary.md and index.html). */
@@ -30,7 +33,7 @@ export function rowNotes(agg: Aggregate): string[] {
   return notes;
 }
 
-export function summaryMarkdown({ agg, charts, env, duplicates }: ReportContent): string {
+export function summaryMarkdown({ agg, charts, env, duplicates, protocols }: ReportContent): string {
   const ok = agg.runs - agg.failed.length;
   const out = [
     '# clbench report', '',
@@ -40,13 +43,18 @@ export function summaryMarkdown({ agg, charts, env, duplicates }: ReportContent)
     '## Environment', '', '| | |', '|---|---|', ...environmentLines(env).map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`), '',
   ];
   for (const s of agg.suites) {
-    out.push(`## ${s.suite} (${s.tasks} tasks)`, '', markdownTable(methodTable(s)), '');
+    const protocol = protocols.get(s.suite)!;
+    out.push(`## ${s.suite} (${s.tasks} tasks)`, '', ...protocolLines(protocol).flatMap((l) => [l, '']), markdownTable(methodTable(s)), '');
     out.push('### Paired differences CLNP − baseline', '');
     out.push(s.paired.length
       ? `${PAIRING_NOTE}\n\n${markdownTable(pairedTable(s))}`
       : 'No CLNP runs (method "clnp") in this suite, so no paired differences.', '');
     out.push('### Charts', '');
     for (const c of charts.filter((c) => c.suite === s.suite)) out.push(`**${c.title}** — ${c.description}.`, '', `![${c.title}](${c.name}.png)`, '');
+    if (protocol.entries.length) {
+      out.push('### Hyper-parameter selection (validation data of the tuning seeds)', '');
+      for (const e of protocol.entries) out.push(`**${e.entry}**`, '', markdownTable(tuningTable(e)), '');
+    }
     out.push('### Details', '', markdownTable(detailTable(s)), '');
   }
   out.push(`## Failed runs (${agg.failed.length})`, '', agg.failed.length ? markdownTable(failedTable(agg)) : 'None.', '');

@@ -5,6 +5,7 @@
  */
 import type { Aggregate, MethodAggregate, SuiteAggregate } from './aggregate.js';
 import { METRICS, METRIC_TITLES } from './metric-names.js';
+import type { TunedEntry } from './protocol.js';
 import type { Stat } from './stats.js';
 
 export interface Table { header: string[]; rows: string[][]; numeric: boolean[] }
@@ -22,12 +23,12 @@ const sigDigits = (s: Stat) => (Math.abs(s.mean) >= 100 ? 0 : Math.abs(s.mean) >
 
 export function methodTable(suite: SuiteAggregate): Table {
   return {
-    header: ['method', 'runs', 'failed', 'ACC (%)', 'BWT (pp)', 'FWT (pp)', 'forgetting (pp)', 'wall time (s)', 'samples/s', 'peak RSS (MiB)'],
-    numeric: [false, true, true, true, true, true, true, true, true, true],
+    header: ['method', 'runs', 'failed', 'ACC (%)', 'BWT (pp)', 'FWT (pp)', 'forgetting (pp)', 'wall time (s)', 'gradient steps', 'samples/s', 'peak RSS (MiB)'],
+    numeric: [false, true, true, true, true, true, true, true, true, true, true],
     rows: suite.methods.map((m) => [
       m.label, String(m.runs.length), String(m.failed.length),
       ...METRICS.map((k) => meanCi(m.metrics[k], 100)),
-      meanCi(m.wallSeconds, 1, sigDigits(m.wallSeconds)), meanCi(m.samplesPerSecond, 1, sigDigits(m.samplesPerSecond)),
+      meanCi(m.wallSeconds, 1, sigDigits(m.wallSeconds)), meanCi(m.steps, 1, 0), meanCi(m.samplesPerSecond, 1, sigDigits(m.samplesPerSecond)),
       meanCi({ ...m.peakRssBytes, mean: m.peakRssBytes.mean / 2 ** 20, ci95: m.peakRssBytes.ci95 / 2 ** 20 }, 1, 0),
     ]),
   };
@@ -47,6 +48,15 @@ export function detailTable(suite: SuiteAggregate): Table {
       Number.isFinite(s.ci95) ? `[${fmt((s.mean - s.ci95) * scale, digits)}, ${fmt((s.mean + s.ci95) * scale, digits)}]` : 'n/a (needs ≥ 2 runs)']);
   }
   return { header: ['method', 'quantity', 'n', 'mean', 'std', '95% CI'], numeric: [false, false, true, true, true, false], rows };
+}
+
+/** One tuned method entry: every grid point's validation ACC over its tuning runs; ✓ = used by the reporting runs. */
+export function tuningTable(e: TunedEntry): Table {
+  return {
+    header: ['configuration', 'tuning runs', 'failed', 'validation ACC (%)', 'chosen'],
+    numeric: [false, true, true, true, false],
+    rows: e.points.map((p) => [p.label, String(p.runs), String(p.failed), meanCi(p.score, 100), p.chosen ? '✓' : '']),
+  };
 }
 
 export function pairedTable(suite: SuiteAggregate): Table {

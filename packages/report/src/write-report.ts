@@ -10,6 +10,7 @@ import { buildCharts } from './charts.js';
 import type { Chart } from './charts/common.js';
 import { compileSpec } from './compile.js';
 import { environment, type Environment } from './environment.js';
+import { protocols, type Protocol } from './protocol.js';
 import { reportHtml } from './html.js';
 import { summaryMarkdown } from './markdown.js';
 import { renderPngAsync, renderSvg } from './render.js';
@@ -37,9 +38,10 @@ export interface ReportOutput {
   timings: { aggregate: number; compile: number; svg: number; png: number; write: number; total: number };
 }
 
-/** aggregate.json: the statistics without the raw runs (NaN → null). */
-function aggregateJson(agg: Aggregate) {
+/** aggregate.json: the statistics without the raw runs (NaN → null), and each suite's protocol (selection, budget). */
+function aggregateJson(agg: Aggregate, protocols: Map<string, Protocol>) {
   return {
+    protocols: [...protocols.values()],
     runs: agg.runs, labels: agg.labels, splits: agg.splits, leftOut: agg.leftOut, failed: agg.failed.map((r) => ({ runId: r.runId, suite: r.suite, label: r.label, seed: r.seed, ordering: r.ordering, error: r.error })),
     suites: agg.suites.map((s) => ({
       suite: s.suite, tasks: s.tasks, paired: s.paired,
@@ -51,7 +53,10 @@ function aggregateJson(agg: Aggregate) {
 export async function writeReport(results: RunResult[], dir: string, opts: WriteReportOptions): Promise<ReportOutput> {
   if (!results.length) throw new Error('no run results to report');
   const t0 = performance.now();
-  const agg = aggregate(results, { latest: opts.latest, strict: opts.strict });
+  // Tuning runs (validation scores of grid points) appear only in the selection tables.
+  const reporting = results.filter((r) => r.stage !== 'tuning');
+  if (!reporting.length) throw new Error('only tuning runs so far: run the reporting stage (`clbench run` again) before reporting');
+  const agg = aggregate(reporting, { latest: opts.latest, strict: opts.strict });
   const charts = buildCharts(agg);
   const env = environment(agg.suites.flatMap((s) => s.methods), { resultsDirs: opts.resultsDirs, cwd: opts.cwd, now: opts.now });
   const t1 = performance.now();
@@ -80,9 +85,9 @@ export async function writeReport(results: RunResult[], dir: string, opts: Write
     write(`${c.name}.svg`, svgs[i]);
     write(`${c.name}.png`, pngs[i]);
   }
-  const content = { agg, charts, env, duplicates: opts.duplicates ?? 0 };
+  const content = { agg, charts, env, duplicates: opts.duplicates ?? 0, protocols: protocols(results) };
   write('summary.md', summaryMarkdown(content));
-  write('aggregate.json', JSON.stringify(aggregateJson(agg), null, 1) + '\n');
+  write('aggregate.json', JSON.stringify(aggregateJson(agg, content.protocols), null, 1) + '\n');
   write('index.html', reportHtml(content));
   const t5 = performance.now();
   return {

@@ -25,12 +25,13 @@ export function expandMatrix(suite: Suite): RunSpec[] {
 }
 
 /** Runs of `methods` × `seeds` × `orderings` in one stage of `suite`. */
-export function specsFor(suite: Suite, methods: MethodEntry[], seeds: number[], orderings: number[][], stage: Stage, selection?: Selection): RunSpec[] {
+export function specsFor(suite: Suite, methods: MethodEntry[], seeds: number[], orderings: number[][], stage: Stage,
+  { entry, selection }: { entry?: string; selection?: Selection } = {}): RunSpec[] {
   const specs: RunSpec[] = [];
   for (const m of methods) for (const seed of seeds) for (const ordering of orderings) {
     const config: RunConfig = {
       suite: suite.name, dataset: suite.dataset, scenario: suite.scenario, network: suite.network, training: suite.training,
-      method: m.name, label: m.label ?? m.name, hyperparameters: m.hyperparameters, seed, ordering, stage,
+      method: m.name, label: m.label ?? m.name, hyperparameters: m.hyperparameters, seed, ordering, stage, ...(entry ? { entry } : {}),
     };
     specs.push({ runId: runIdOf(config), config, ...(selection ? { selection } : {}) });
   }

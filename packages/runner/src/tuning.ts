@@ -34,7 +34,7 @@ const tuned = (g: GridEntry) => g.points.length > 1;
 
 function tuningSpecsOf(suite: LoadedSuite, g: GridEntry): RunSpec[] {
   const t = suite.tuning!;
-  return specsFor(suite, g.points, t.seeds, expandOrderings(t.orderings, suite.scenario.tasks), 'tuning');
+  return specsFor(suite, g.points, t.seeds, expandOrderings(t.orderings, suite.scenario.tasks), 'tuning', { entry: g.label });
 }
 
 /** Stage 1: the tuning runs of every entry with a grid (none without `tuning`). */
@@ -69,7 +69,7 @@ export function reportingPlan(suite: LoadedSuite, results: ReadonlyMap<string, R
   const orderings = expandOrderings(suite.orderings, suite.scenario.tasks);
   return suite.grids.map((g): EntryPlan => {
     const reporting = (point: GridEntry['points'][number], selection?: Selection) =>
-      specsFor(suite, [{ ...point, label: g.label }], suite.seeds, orderings, 'reporting', selection);
+      specsFor(suite, [{ ...point, label: g.label }], suite.seeds, orderings, 'reporting', { selection });
     if (!suite.tuning || !tuned(g)) return { label: g.label, status: 'ready', specs: reporting(g.points[0]), scores: [] };
     const scores = scorePoints(suite, g, results);
     if (!scores) {

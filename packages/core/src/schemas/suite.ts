@@ -126,5 +126,6 @@ export const RunConfigSchema = z.strictObject({
   seed: z.number().int(),
   ordering: z.array(z.number().int()),
   stage: z.enum(STAGES).default('reporting').describe('tuning runs are evaluated on validation data only; reporting runs on test data'),
+  entry: z.string().optional().describe('tuning runs: label of the method entry whose grid point they run'),
 });
 export type RunConfig = z.infer<typeof RunConfigSchema>;

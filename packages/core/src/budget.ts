@@ -15,5 +15,6 @@ export function trainingEpochs(training: Pick<TrainingConfig, 'epochs' | 'budget
 /** null when the budget leaves at least one training epoch, else why not (one line). */
 export function budgetProblem(training: Pick<TrainingConfig, 'epochs' | 'budget'>, consolidationEpochs: number): string | null {
   if (trainingEpochs(training, consolidationEpochs) >= 1) return null;
-  return `${consolidationEpochs} consolidation epoch${consolidationEpochs === 1 ? '' : 's'} leave no training epoch of training.epochs ${training.epochs} under budget "equal-steps" (raise training.epochs or lower the consolidation epochs)`;
+  const one = consolidationEpochs === 1;
+  return `${consolidationEpochs} consolidation epoch${one ? ' leaves' : 's leave'} no training epoch of training.epochs ${training.epochs} under budget "equal-steps" (raise training.epochs or lower the consolidation epochs)`;
 }

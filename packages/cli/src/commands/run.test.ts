@@ -100,6 +100,18 @@ describe('clbench run', () => {
     }
   });
 
+  it('rejects overlapping tuning and reporting seeds, and a budget leaving no training epoch: exit 2, one line, nothing written', () => {
+    const out = join(tmp('bad-tuning'), 'out');
+    const overlap = suiteFile({ methods: [{ name: 'l2', hyperparameters: { lambda: [0.1, 1] } }], tuning: { seeds: [2, 3] } });
+    const r = clbench(['run', overlap, '--out', out]);
+    expect([r.status, r.stderr.trim()]).toEqual([2, `clbench: ${overlap}: tuning.seeds: seed 2 also in "seeds": tuning seeds must be disjoint from the reporting seeds`]);
+    const budget = suiteFile({ methods: [{ name: 'clnp' }], training: { epochs: 1, budget: 'equal-steps' } });
+    const b = clbench(['run', budget, '--out', out]);
+    expect(b.status).toBe(2);
+    expect(b.stderr.trim()).toMatch(/^clbench: \S+: methods\[0\] \(clnp\): 1 consolidation epoch leaves no training epoch of training\.epochs 1 under budget "equal-steps" \(raise training\.epochs or lower the consolidation epochs\)$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('--dry-run lists the shard picked by --shard, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX', () => {
     const suite = suiteFile();
     const list = (args: string[], env: NodeJS.ProcessEnv = {}) => clbench(['run', suite, '--dry-run', ...args], env).stdout.trim().split('\n').map((l) => l.split(' ')[0]);

@@ -25,7 +25,8 @@ export type RunnerEvent =
   | { type: 'run-retry'; runId: string; attempt: number; error: string }
   | { type: 'run-end'; result: RunResult }
   | { type: 'suite-end'; ok: number; failed: number; seconds: number }
-  | { type: 'stage-waiting'; label: string; finished: number; total: number };
+  | { type: 'stage-waiting'; label: string; finished: number; total: number }
+  | { type: 'no-candidate'; label: string };
 
 /** Fraction of a run done, from its latest progress message (tasks and epochs weigh equally). */
 export function runFraction(p: Extract<WorkerMessage, { type: 'progress' }>): number {

@@ -10,14 +10,13 @@
 import type { BackendName, RunResult } from '@clbench/core';
 import { availableParallelism } from 'node:os';
 import { DeviceProcess } from './devices.js';
-import { expandMatrix, type RunSpec } from './matrix.js';
+import { expandMatrix, uniqueRuns, type RunSpec } from './matrix.js';
 import type { RunnerEvent } from './messages.js';
 import { ThreadPool, type Executor } from './pool.js';
 import { shardSpecs, type Shard } from './shard.js';
 import { ResultsStore } from './store.js';
 import type { LoadedSuite } from './suite-file.js';
 import { readySpecs, reportingPlan, tuningSpecs } from './tuning.js';
-import { uniqueRuns } from './matrix.js';
 
 export interface RunSuiteOptions {
   out: string;
@@ -40,7 +39,7 @@ export interface RunSuiteOptions {
 
 export interface SuiteSummary {
   total: number; skipped: number; ok: number; failed: number; results: RunResult[];
-  /** Method entries whose reporting runs wait for tuning runs not finished yet (other shards). */
+  /** Method entries whose reporting runs did not start: tuning runs not finished yet (other shards), or all failed. */
   waiting: string[];
 }
 
@@ -53,11 +52,9 @@ export async function runSuite(suite: LoadedSuite, opts: RunSuiteOptions): Promi
   const emit = opts.onEvent ?? (() => {});
   const waiting: string[] = [];
   for (const p of plan) {
-    if (p.status === 'no-candidate') throw new Error(`suite "${suite.name}": every configuration of "${p.label}" has a failed tuning run; nothing to report (see the failed runs in ${opts.out})`);
-    if (p.status === 'waiting') {
-      waiting.push(p.label);
-      emit({ type: 'stage-waiting', label: p.label, finished: p.finished, total: p.total });
-    }
+    if (p.status === 'ready') continue;
+    waiting.push(p.label);
+    emit(p.status === 'waiting' ? { type: 'stage-waiting', label: p.label, finished: p.finished, total: p.total } : { type: 'no-candidate', label: p.label });
   }
   const reporting = await runSpecs(`${suite.name} (reporting stage)`, uniqueRuns(suite, readySpecs(plan)), opts);
   return {

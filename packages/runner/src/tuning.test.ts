@@ -74,6 +74,8 @@ describe('tuning stage: selection', () => {
     results.set(bad, { runId: bad, status: 'failed' } as RunResult);
     const plan = reportingPlan(suite, results)[1] as Extract<ReturnType<typeof reportingPlan>[number], { status: 'ready' }>;
     expect(plan.specs[0].config.hyperparameters.lambda).toBe(0);
+    for (const s of specs) results.set(s.runId, { runId: s.runId, status: 'failed' } as RunResult);
+    expect(reportingPlan(suite, results)[1]).toMatchObject({ label: 'l2', status: 'no-candidate' });
     expect(bestPoint([NaN, NaN])).toBe(-1);
   });
 });

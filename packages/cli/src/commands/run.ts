@@ -81,7 +81,7 @@ export const run: Command = {
       reporter.stop();
     }
     console.error(`done: ${summary.ok} ok, ${summary.failed} failed, ${summary.skipped} skipped (already finished) → ${values.out}`);
-    if (summary.waiting.length) console.error(`not run yet: the reporting runs of ${summary.waiting.join(', ')} (tuning incomplete); run \`clbench run\` again once every tuning run has finished`);
+    if (summary.waiting.length) console.error(`not run yet: the reporting runs of ${summary.waiting.join(', ')} (tuning incomplete or failed); run \`clbench run\` again once every tuning run has finished`);
     return summary.failed ? 1 : 0;
   },
 };

@@ -3,6 +3,7 @@ import { scenarioForRun } from '@clbench/data';
 import { describe, expect, it } from 'vitest';
 // Pool code loads dist/worker.js: import the built package, as the CLI does.
 import { executeRun, parseShard, readResults, runSuite, type RunnerEvent } from '@clbench/runner';
+import { getMethod, methodNames } from '@clbench/methods';
 import { expandMatrix } from './matrix.js';
 import { parseSuite } from './suite-file.js';
 import { outcomes, tempDir, TINY } from './test-util.js';
@@ -95,6 +96,25 @@ describe('equal step budgets', () => {
     expect(steps.naive).toEqual({ train: perEpoch.map((n) => 3 * n), consolidation: [0, 0] });
     expect(steps.clnp).toEqual({ train: perEpoch.map((n) => 2 * n), consolidation: perEpoch });
     expect(steps.packnet).toEqual({ train: perEpoch, consolidation: perEpoch.map((n) => 2 * n) });
+  });
+
+  it('every registered task-IL method takes epochs × ⌈n/B⌉ steps per task under equal-steps (joint: one pass per task seen so far)', async () => {
+    await initBackend('wasm');
+    const names = methodNames.filter((n) => getMethod(n).supports.includes('task'));
+    const suite = parseSuite({
+      ...TINY, name: 'steps-all', training: { ...TINY.training, epochs: 2, budget: 'equal-steps' }, seeds: [0], orderings: { explicit: [[0, 1]] },
+      methods: names.map((name) => ({ name })),
+    });
+    const specs = expandMatrix(suite);
+    const perEpoch = scenarioForRun(specs[0].config).tasks.map((t) => Math.ceil(t.train.n / 32));
+    for (const spec of specs) {
+      const r = await executeRun(spec, { backend: 'wasm' }) as OkRun;
+      expect(r.status, spec.config.method).toBe('ok');
+      const total = r.steps!.train.map((n, t) => n + r.steps!.consolidation[t]);
+      // joint with a head per task takes turns over every task seen so far, batch by batch
+      const expected = perEpoch.map((_, t) => 2 * (spec.config.method === 'joint' ? perEpoch.slice(0, t + 1).reduce((a, b) => a + b, 0) : perEpoch[t]));
+      expect(total, spec.config.method).toEqual(expected);
+    }
   });
 });
 

@@ -28,14 +28,15 @@ function reportingRun(seed: number, steps: { train: number[]; consolidation: num
   const r = okRun({ method: 'ewc', seed, R: matrix(2, 0.9, 0.05) });
   return RunResultSchema.parse({
     ...r, hyperparameters: { lambda: 10 }, steps,
-    selection: { metric: 'acc', score: 0.85, candidate: 'ewc[lambda=10]', candidates: 2, tuningSeeds: [100, 101], tuningRunIds: ['a', 'b'] },
+    selection: { metric: 'acc', score: 0.85, candidate: 'ewc[lambda=10]', grid: ['ewc[lambda=1]', 'ewc[lambda=10]'], tuningSeeds: [100, 101], tuningRunIds: ['a', 'b'] },
     config: { ...r.config, training, hyperparameters: { lambda: 10 } },
   }) as OkRun;
 }
 
 describe('report protocol: selection on validation and step budgets', () => {
   // ACC of matrix(2, d, 0.1) = (d − 0.1 + d) / 2 = d − 0.05.
-  const tuning = [tuningRun('ewc[lambda=1]', 1, 100, 0.8), tuningRun('ewc[lambda=1]', 1, 101, 0.9), tuningRun('ewc[lambda=10]', 10, 100, 0.95), tuningRun('ewc[lambda=10]', 10, 101, 0.85)];
+  // listed λ=10 first: the table follows the grid order the reporting runs recorded
+  const tuning = [tuningRun('ewc[lambda=10]', 10, 100, 0.95), tuningRun('ewc[lambda=1]', 1, 100, 0.8), tuningRun('ewc[lambda=1]', 1, 101, 0.9), tuningRun('ewc[lambda=10]', 10, 101, 0.85)];
   const reporting = [reportingRun(0, { train: [30, 30], consolidation: [0, 0] }), reportingRun(1, { train: [20, 30], consolidation: [10, 0] })];
   const results = [...tuning, ...reporting, failedRun({ method: 'ewc', seed: 2 })];
 

@@ -41,9 +41,11 @@ export function protocols(results: RunResult[]): Map<string, Protocol> {
   for (const suite of [...new Set(reporting.map((r) => r.suite))]) {
     const mine = reporting.filter((r) => r.suite === suite), tuning = results.filter((r) => r.suite === suite && r.stage === 'tuning');
     const chosen = new Set(mine.flatMap((r) => (r.selection ? [r.selection.candidate] : [])));
+    const gridOf = new Map(mine.flatMap((r) => (r.selection ? [[r.label, r.selection.grid] as const] : [])));
     const entries = [...new Set(tuning.map((r) => r.config.entry ?? r.label))].map((entry): TunedEntry => {
       const runs = tuning.filter((r) => (r.config.entry ?? r.label) === entry);
-      const labels = [...new Set(runs.map((r) => r.label))];
+      // grid order as the reporting runs recorded it; then any grid point they do not list
+      const labels = [...new Set([...(gridOf.get(entry) ?? []), ...runs.map((r) => r.label)])].filter((l) => runs.some((r) => r.label === l));
       return {
         entry,
         points: labels.map((label) => {

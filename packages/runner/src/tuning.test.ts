@@ -63,7 +63,7 @@ describe('tuning stage: selection', () => {
     expect(l2.scores.map((s) => s.score)).toEqual([0.6, 0.7, 0.7]);
     expect(l2.specs.map((s) => [s.config.label, s.config.hyperparameters.lambda, s.config.seed, s.config.stage]))
       .toEqual([['l2', 1, 0, 'reporting'], ['l2', 1, 1, 'reporting']]);
-    expect(l2.specs[0].selection).toEqual({ metric: 'acc', score: 0.7, candidate: 'l2[lambda=1]', candidates: 3, tuningSeeds: [100, 101], tuningRunIds: byLambda(1) });
+    expect(l2.specs[0].selection).toEqual({ metric: 'acc', score: 0.7, candidate: 'l2[lambda=1]', grid: ['l2[lambda=0]', 'l2[lambda=1]', 'l2[lambda=100]'], tuningSeeds: [100, 101], tuningRunIds: byLambda(1) });
     expect(readySpecs(plan)).toHaveLength(4);
   });
 

@@ -79,7 +79,7 @@ export function reportingPlan(suite: LoadedSuite, results: ReadonlyMap<string, R
     const best = bestPoint(scores.map((s) => s.score));
     if (best < 0) return { label: g.label, status: 'no-candidate', scores };
     const selection: Selection = {
-      metric: suite.tuning.metric, score: scores[best].score, candidate: scores[best].label, candidates: scores.length,
+      metric: suite.tuning.metric, score: scores[best].score, candidate: scores[best].label, grid: scores.map((s) => s.label),
       tuningSeeds: suite.tuning.seeds, tuningRunIds: scores[best].runIds,
     };
     return { label: g.label, status: 'ready', specs: reporting(g.points[best], selection), scores };

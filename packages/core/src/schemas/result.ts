@@ -19,7 +19,7 @@ export const SelectionSchema = z.strictObject({
   metric: z.literal('acc'),
   score: z.number().describe('the chosen configuration\'s mean validation ACC over its tuning runs'),
   candidate: z.string().describe('label of the chosen grid point, e.g. ewc[lambda=100]'),
-  candidates: z.number().int().min(1).describe('grid points compared'),
+  grid: z.array(z.string()).min(1).describe('labels of the grid points compared, in grid order'),
   tuningSeeds: z.array(z.number().int()),
   tuningRunIds: z.array(z.string()).describe('the chosen configuration\'s tuning runs'),
 });

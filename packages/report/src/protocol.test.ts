@@ -38,7 +38,9 @@ describe('report protocol: selection on validation and step budgets', () => {
   // listed λ=10 first: the table follows the grid order the reporting runs recorded
   const tuning = [tuningRun('ewc[lambda=10]', 10, 100, 0.95), tuningRun('ewc[lambda=1]', 1, 100, 0.8), tuningRun('ewc[lambda=1]', 1, 101, 0.9), tuningRun('ewc[lambda=10]', 10, 101, 0.85)];
   const reporting = [reportingRun(0, { train: [30, 30], consolidation: [0, 0] }), reportingRun(1, { train: [20, 30], consolidation: [10, 0] })];
-  const results = [...tuning, ...reporting, failedRun({ method: 'ewc', seed: 2 })];
+  const failed = failedRun({ method: 'ewc', seed: 2 });
+  const failedReporting = RunResultSchema.parse({ ...failed, hyperparameters: { lambda: 10 }, config: { ...reporting[0].config, seed: 2 } });
+  const results = [...tuning, ...reporting, failedReporting];
 
   it('tabulates every grid point\'s validation ACC from the tuning runs, marks the chosen one, and states seeds and budget', () => {
     const p = protocols(results).get('toy')!;

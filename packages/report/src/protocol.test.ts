@@ -55,6 +55,8 @@ describe('report protocol: selection on validation and step budgets', () => {
     expect([p.tuningSeeds, p.reportingSeeds]).toEqual([[100, 101], [0, 1, 2]]);
     expect(protocolLines(p)[0]).toBe('Hyper-parameters selected on validation data of tuning seeds 100, 101; reported seeds 0, 1, 2 (test data never enter a choice).');
     expect(protocolLines(p)[1]).toMatch(/^Budget: equal steps\. Every method takes the same gradient steps per task \(4 epochs;/);
+    // fixtures: 1 s per ok run; the failed reporting run counts as a run with no time
+    expect(protocolLines(p)[2]).toBe('Cost of selection: tuning stage 4 runs, 4 s of run time; reporting stage 3 runs, 2 s (summed over runs, not wall-clock).');
   });
 
   it('keeps tuning runs out of the main table, and shows gradient steps per run beside wall time', () => {

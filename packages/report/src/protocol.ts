@@ -30,7 +30,11 @@ export interface Protocol {
   budget: string;
   epochs: number;
   entries: TunedEntry[];
+  /** runs and summed run wall time (s) of each stage: the cost of selection */
+  cost: { tuning: { runs: number; seconds: number }; reporting: { runs: number; seconds: number } };
 }
+
+const costOf = (rs: RunResult[]) => ({ runs: rs.length, seconds: rs.reduce((s, r) => s + (r.status === 'ok' ? r.timing.wallSeconds : 0), 0) });
 
 const sortedUnique = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
 
@@ -56,7 +60,7 @@ export function protocols(results: RunResult[]): Map<string, Protocol> {
     });
     const { training } = mine[0].config;
     out.set(suite, {
-      suite, entries, budget: training.budget, epochs: training.epochs,
+      suite, entries, budget: training.budget, epochs: training.epochs, cost: { tuning: costOf(tuning), reporting: costOf(mine) },
       tuningSeeds: sortedUnique(mine.flatMap((r) => r.selection?.tuningSeeds ?? [])),
       reportingSeeds: sortedUnique(mine.map((r) => r.seed)),
     });
@@ -74,5 +78,6 @@ export function protocolLines(p: Protocol): string[] {
     p.budget === 'equal-steps'
       ? `Budget: equal steps. Every method takes the same gradient steps per task (${p.epochs} epochs; CLNP fine-tuning and PackNet retraining come out of them); joint is the exception: the same epochs over every task seen so far.`
       : `Budget: ${p.epochs} training epochs per task; consolidation training (CLNP fine-tuning, PackNet retraining) comes on top (see the steps column).`,
+    ...(p.cost.tuning.runs ? [`Cost of selection: tuning stage ${p.cost.tuning.runs} runs, ${p.cost.tuning.seconds.toFixed(0)} s of run time; reporting stage ${p.cost.reporting.runs} runs, ${p.cost.reporting.seconds.toFixed(0)} s (summed over runs, not wall-clock).`] : []),
   ];
 }

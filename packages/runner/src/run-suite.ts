@@ -13,10 +13,10 @@ import { DeviceProcess } from './devices.js';
 import { expandMatrix, uniqueRuns, type RunSpec } from './matrix.js';
 import type { RunnerEvent } from './messages.js';
 import { ThreadPool, type Executor } from './pool.js';
-import { shardSpecs, type Shard } from './shard.js';
+import { shardKeys, shardSpecs, type Shard } from './shard.js';
 import { ResultsStore } from './store.js';
 import type { LoadedSuite } from './suite-file.js';
-import { readySpecs, reportingPlan, tuningSpecs } from './tuning.js';
+import { readySpecs, reportingPlan, reportingSlots, slotOf, tuningSpecs } from './tuning.js';
 
 export interface RunSuiteOptions {
   out: string;
@@ -56,7 +56,9 @@ export async function runSuite(suite: LoadedSuite, opts: RunSuiteOptions): Promi
     waiting.push(p.label);
     emit(p.status === 'waiting' ? { type: 'stage-waiting', label: p.label, finished: p.finished, total: p.total } : { type: 'no-candidate', label: p.label });
   }
-  const reporting = await runSpecs(`${suite.name} (reporting stage)`, uniqueRuns(suite, readySpecs(plan)), opts);
+  const slots = opts.shard && shardKeys(reportingSlots(suite), opts.shard);
+  const slice = (specs: RunSpec[]) => (slots ? specs.filter((s) => slots.has(slotOf(s))) : specs);
+  const reporting = await runSpecs(`${suite.name} (reporting stage)`, uniqueRuns(suite, readySpecs(plan)), opts, slice);
   return {
     total: tuning.total + reporting.total, skipped: tuning.skipped + reporting.skipped, ok: tuning.ok + reporting.ok,
     failed: tuning.failed + reporting.failed, results: [...tuning.results, ...reporting.results], waiting,
@@ -70,12 +72,13 @@ export function suiteSpecs(suite: LoadedSuite, out: string): RunSpec[] {
   return [...tuning, ...readySpecs(reportingPlan(suite, new ResultsStore(out).results(tuning.map((s) => s.runId))))];
 }
 
-/** Run a list of runs (a suite's matrix, or any specs) into `opts.out`. */
-export async function runSpecs(name: string, specs: RunSpec[], opts: RunSuiteOptions): Promise<SuiteSummary> {
+/** Run a list of runs (a suite's matrix, or any specs) into `opts.out`; `slice` picks this shard's (default: by run id). */
+export async function runSpecs(name: string, specs: RunSpec[], opts: RunSuiteOptions,
+  slice = (all: RunSpec[]) => (opts.shard ? shardSpecs(all, opts.shard) : all)): Promise<SuiteSummary> {
   const t0 = performance.now();
   const emit = opts.onEvent ?? (() => {});
   const store = new ResultsStore(opts.out);
-  const mine = opts.shard ? shardSpecs(specs, opts.shard) : specs;
+  const mine = slice(specs);
   const done = opts.fresh ? new Set<string>() : store.finishedIds();
   const todo = mine.filter((s) => !done.has(s.runId));
   const executors = todo.length ? makeExecutors(opts, todo.length) : [];

@@ -54,6 +54,11 @@ export function resolveShard(opts: { flag?: string; shards?: number; env?: NodeJ
 
 /** This shard's runs (in matrix order). */
 export function shardSpecs(specs: RunSpec[], s: Pick<Shard, 'index' | 'count'>): RunSpec[] {
-  const mine = new Set([...specs].map((x) => x.runId).sort().filter((_, k) => k % s.count === s.index));
+  const mine = shardKeys(specs.map((x) => x.runId), s);
   return specs.filter((x) => mine.has(x.runId));
+}
+
+/** This shard's keys: sorted, dealt round-robin. */
+export function shardKeys(keys: string[], s: Pick<Shard, 'index' | 'count'>): Set<string> {
+  return new Set([...keys].sort().filter((_, k) => k % s.count === s.index));
 }

@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 // Pool code loads dist/worker.js: import the built package, as the CLI does.
 import { executeRun, parseShard, readResults, runSuite, type RunnerEvent } from '@clbench/runner';
 import { getMethod, methodNames } from '@clbench/methods';
-import { expandMatrix } from './matrix.js';
+import { expandMatrix, type RunSpec } from './matrix.js';
 import { parseSuite } from './suite-file.js';
 import { outcomes, tempDir, TINY } from './test-util.js';
-import { bestPoint, readySpecs, reportingPlan, tuningSpecs } from './tuning.js';
+import { shardKeys } from './shard.js';
+import { bestPoint, readySpecs, reportingPlan, reportingSlots, slotOf, tuningSpecs } from './tuning.js';
 
 /** naive (no grid) + l2 with a 3-point λ grid; tuning on seeds 100, 101 (natural order), reporting on 0, 1. */
 const TUNED: SuiteInput = {
@@ -65,6 +66,17 @@ describe('tuning stage: selection', () => {
       .toEqual([['l2', 1, 0, 'reporting'], ['l2', 1, 1, 'reporting']]);
     expect(l2.specs[0].selection).toEqual({ metric: 'acc', score: 0.7, candidate: 'l2[lambda=1]', grid: ['l2[lambda=0]', 'l2[lambda=1]', 'l2[lambda=100]'], tuningSeeds: [100, 101], tuningRunIds: byLambda(1) });
     expect(readySpecs(plan)).toHaveLength(4);
+  });
+
+  it('deals reporting runs to shards by slot (entry, seed, ordering): each run in exactly one shard, the same one whatever was ready', () => {
+    const results = new Map<string, RunResult>(specs.map((s) => [s.runId, fakeOk(s.runId, 0.5)]));
+    const full = readySpecs(reportingPlan(suite, results)), partial = readySpecs(reportingPlan(suite, new Map()));
+    expect([full.length, partial.length]).toEqual([4, 2]); // before tuning, only naive is ready
+    const slots = reportingSlots(suite);
+    expect(new Set(full.map(slotOf))).toEqual(new Set(slots));
+    const shardOf = (s: RunSpec) => [0, 1, 2].filter((i) => shardKeys(slots, { index: i, count: 3 }).has(slotOf(s)));
+    for (const s of full) expect(shardOf(s)).toHaveLength(1);
+    for (const s of partial) expect(shardOf(s)).toEqual(shardOf(full.find((f) => f.runId === s.runId)!));
   });
 
   it('waits while a tuning run has no result, and never chooses a configuration with a failed tuning run', () => {

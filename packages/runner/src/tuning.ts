@@ -11,7 +11,7 @@
  * the results directory (from this process or from other shards); until then it waits.
  * A grid point with a failed tuning run is not eligible.
  */
-import type { OkRun, RunResult, Selection } from '@clbench/core';
+import { canonicalJson, type OkRun, type RunResult, type Selection } from '@clbench/core';
 import { expandOrderings } from '@clbench/data';
 import { specsFor, uniqueRuns, type RunSpec } from './matrix.js';
 import type { GridEntry, LoadedSuite } from './suite-file.js';
@@ -86,7 +86,19 @@ export function reportingPlan(suite: LoadedSuite, results: ReadonlyMap<string, R
   });
 }
 
-/** Every run of the reporting stage once tuning is complete (for --dry-run and checks). */
+/** The reporting runs of the entries that are ready. */
 export function readySpecs(plan: EntryPlan[]): RunSpec[] {
   return plan.flatMap((p) => (p.status === 'ready' ? p.specs : []));
+}
+
+/**
+ * A reporting run's slot: entry label, seed, ordering. Slots are known before tuning ends
+ * (run ids are not: they hold the chosen hyper-parameters), so shards deal reporting runs by
+ * slot and every run has the same shard however many entries were ready when a shard looked.
+ */
+export const slotOf = (s: RunSpec) => canonicalJson([s.config.label, s.config.seed, s.config.ordering]);
+
+export function reportingSlots(suite: LoadedSuite): string[] {
+  const orderings = expandOrderings(suite.orderings, suite.scenario.tasks);
+  return suite.grids.flatMap((g) => suite.seeds.flatMap((seed) => orderings.map((o) => canonicalJson([g.label, seed, o]))));
 }

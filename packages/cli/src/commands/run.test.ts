@@ -105,7 +105,7 @@ describe('clbench run', () => {
     const overlap = suiteFile({ methods: [{ name: 'l2', hyperparameters: { lambda: [0.1, 1] } }], tuning: { seeds: [2, 3] } });
     const r = clbench(['run', overlap, '--out', out]);
     expect([r.status, r.stderr.trim()]).toEqual([2, `clbench: ${overlap}: tuning.seeds: seed 2 also in "seeds": tuning seeds must be disjoint from the reporting seeds`]);
-    const budget = suiteFile({ methods: [{ name: 'clnp' }], training: { epochs: 1, budget: 'equal-steps' } });
+    const budget = suiteFile({ methods: [{ name: 'clnp' }], training: { optimizer: 'adam', lr: 0.01, epochs: 1, batchSize: 32, budget: 'equal-steps' } });
     const b = clbench(['run', budget, '--out', out]);
     expect(b.status).toBe(2);
     expect(b.stderr.trim()).toMatch(/^clbench: \S+: methods\[0\] \(clnp\): 1 consolidation epoch leaves no training epoch of training\.epochs 1 under budget "equal-steps" \(raise training\.epochs or lower the consolidation epochs\)$/);

@@ -56,6 +56,7 @@ export function parseSuite(json: unknown, file = '<suite>'): LoadedSuite {
       return { label: m.label ?? m.name, points };
     });
     checkDistinctLabels(grids.flatMap((g, i) => g.points.map((entry) => ({ entry, source: `methods[${i}]` }))));
+    if (suite.tuning) distinctEntryLabels(grids);
   } catch (e) { throw new InputError(`${file}: ${(e as Error).message}`); }
   return { ...suite, methods: grids.flatMap((g) => g.points), grids };
 }
@@ -63,6 +64,16 @@ export function parseSuite(json: unknown, file = '<suite>'): LoadedSuite {
 /** The tuning orderings must be permutations of the tasks (messages name tuning.orderings). */
 function tuningOrderings(suite: Suite): void {
   try { expandOrderings(suite.tuning!.orderings, suite.scenario.tasks); } catch (e) { throw new Error(`tuning.${(e as Error).message}`); }
+}
+
+/** With tuning, an entry's reporting runs carry its label: two entries may not share one. */
+function distinctEntryLabels(grids: GridEntry[]): void {
+  const seen = new Map<string, number>();
+  grids.forEach((g, i) => {
+    const j = seen.get(g.label);
+    if (j !== undefined) throw new Error(`methods[${j}] and methods[${i}] are both labelled "${g.label}"; with tuning each entry reports its chosen configuration under its label: give each a distinct "label"`);
+    seen.set(g.label, i);
+  });
 }
 
 function checkBudget(suite: Suite, point: MethodEntry, at: string): void {

@@ -30,6 +30,12 @@ describe('tuning stage: suite validation', () => {
     expect(() => tuned()).not.toThrow();
   });
 
+  it('rejects two entries with the same label in a suite with tuning', () => {
+    const methods = [{ name: 'l2', hyperparameters: { lambda: [0, 1] } }, { name: 'l2', hyperparameters: { lambda: [10, 100] } }];
+    expect(() => tuned({ methods })).toThrow(/^tuned\.json: methods\[0\] and methods\[1\] are both labelled "l2"; with tuning/);
+    expect(() => tuned({ methods: [methods[0], { ...methods[1], label: 'l2-strong' }] })).not.toThrow();
+  });
+
   it('rejects a consolidation that leaves no training epoch under equal-steps, and accepts it otherwise', () => {
     const clnp = (epochs: number, budget: 'equal-steps' | 'consolidation-extra') => tuned({
       training: { ...TINY.training, epochs, budget }, methods: [{ name: 'clnp', hyperparameters: { fineTuneEpochs: [1, 2] } }],

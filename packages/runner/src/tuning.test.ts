@@ -27,6 +27,7 @@ describe('tuning stage: suite validation', () => {
   it('rejects tuning seeds that are also reporting seeds, naming the field', () => {
     expect(() => tuned({ tuning: { seeds: [1, 7] } })).toThrow(/^tuned\.json: tuning\.seeds: seed 1 also in "seeds": tuning seeds must be disjoint from the reporting seeds$/);
     expect(() => tuned({ tuning: { seeds: [0, 1, 2] } })).toThrow(/tuning\.seeds: seeds 0, 1 also in "seeds"/);
+    expect(() => tuned({ tuning: { seeds: [7, 8, 7] } })).toThrow(/^tuned\.json: tuning\.seeds\[2\]: seed 7 is listed twice$/);
     expect(() => tuned()).not.toThrow();
   });
 

@@ -99,6 +99,8 @@ export const SuiteSchema = z.strictObject({
   const reporting = new Set(s.seeds);
   const shared = s.tuning?.seeds.filter((x) => reporting.has(x)) ?? [];
   if (shared.length) ctx.addIssue({ code: 'custom', path: ['tuning', 'seeds'], message: `seed${shared.length > 1 ? 's' : ''} ${shared.join(', ')} also in "seeds": tuning seeds must be disjoint from the reporting seeds` });
+  const twice = s.tuning?.seeds.findIndex((x, i) => s.tuning!.seeds.indexOf(x) !== i) ?? -1;
+  if (twice >= 0) ctx.addIssue({ code: 'custom', path: ['tuning', 'seeds', twice], message: `seed ${s.tuning!.seeds[twice]} is listed twice` });
 });
 
 export type Suite = z.infer<typeof SuiteSchema>;

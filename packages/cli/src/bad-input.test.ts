@@ -7,6 +7,7 @@
  * not die by a signal (e.g. the V8 heap OOM a billion-task suite caused).
  */
 import { checkDataset } from '@clbench/data';
+import { methodNames } from '@clbench/methods';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +88,7 @@ const cases: Case[] = [
   { name: 'wrong type', suite: (s) => ({ ...s, training: { ...s.training, epochs: 'two' } }), line: (p) => `${p.suite}: training.epochs: Invalid input: expected number, received string` },
   { name: 'unknown field', suite: (s) => ({ ...s, epocs: 3 }), line: (p) => `${p.suite}: unknown field "epocs"` },
   // methods and grids
-  { name: 'unknown method', suite: (s) => ({ ...s, methods: [{ name: 'nope' }] }), line: (p) => `${p.suite}: methods[0].name: unknown method "nope" (known: naive, joint, clnp, l2, ewc, online-ewc, si, mas, packnet, l1-change)` },
+  { name: 'unknown method', suite: (s) => ({ ...s, methods: [{ name: 'nope' }] }), line: (p) => `${p.suite}: methods[0].name: unknown method "nope" (known: ${methodNames.join(', ')})` },
   { name: 'unknown hyper-parameter', suite: (s) => ({ ...s, methods: [{ name: 'naive', hyperparameters: { lambda: 1 } }] }), line: (p) => `${p.suite}: methods[0].hyperparameters: unknown hyper-parameter "lambda" for method "naive"` },
   { name: 'grid with a value of the wrong type', suite: (s) => ({ ...s, methods: [{ name: 'ewc', hyperparameters: { lambda: [1, 'x'] } }] }), line: (p) => `${p.suite}: methods[0].hyperparameters.lambda: Invalid input: expected number, received string` },
   { name: 'grid with an empty list', suite: (s) => ({ ...s, methods: [{ name: 'ewc', hyperparameters: { lambda: [] } }] }), line: (p) => `${p.suite}: hyperparameters.lambda: an empty list gives no runs` },

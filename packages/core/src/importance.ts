@@ -12,7 +12,7 @@
  * Always evaluation mode (no dropout).
  */
 import { tf } from './backend.js';
-import { forEachBatch } from './batches.js';
+import { forEachBatch, rowsOf } from './batches.js';
 import type { Network, Param } from './network.js';
 import type { Rng } from './rng.js';
 import type { Split } from './task.js';
@@ -77,9 +77,7 @@ export function sampleSplit(split: Split, n: number | undefined, rng: Rng | unde
   if (n === undefined || n >= split.n) return split;
   if (!rng) throw new Error('sampleSplit: a random subset needs an rng');
   const idx = rng.permutation(split.n).subarray(0, n).sort();
-  const D = split.x.length / split.n, x = new Float32Array(n * D), y = new Int32Array(n);
-  idx.forEach((i, k) => { x.set(split.x.subarray(i * D, (i + 1) * D), k * D); y[k] = split.y[i]; });
-  return { x, y, n };
+  return { x: rowsOf(split, idx), y: Int32Array.from(idx, (i) => split.y[i]), n };
 }
 
 const phiOf = (reduce: Reduce) => (t: tf.Tensor) => (reduce === 'square' ? t.square() : t.abs());

@@ -1,9 +1,9 @@
 export { tf, initBackend, BACKENDS, type BackendName } from './backend.js';
 export { Rng, hashString } from './rng.js';
-export { headOf, inputSize, type Split, type TaskData, type Scenario, type Incremental } from './task.js';
+export { headOf, inputSize, type Split, type SplitView, type TaskData, type Scenario, type Incremental } from './task.js';
 export { Network, HiddenLayer, buildNetwork, glorot, type Param, type Head } from './network.js';
 export { makeOptimizer, type Optimizer } from './optimizer.js';
-export { gather, forEachBatch, planEpoch, concatSplits } from './batches.js';
+export { gather, forEachBatch, planEpoch, concatSplits, copyRow, rowsOf, featureCount, viewSplit } from './batches.js';
 export { defineMethod, type ContinualMethod, type MethodContext, type StepContext, type StepPosition, type StepSamples, type TapeBatch, type TaskTools, type MethodDefinition } from './method.js';
 export { trainContinual, accuracy, DivergenceError, type Progress, type TrainOptions, type TrainResult } from './trainer.js';
 export { computeMetrics } from './metrics.js';

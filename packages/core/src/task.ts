@@ -1,11 +1,22 @@
 /**
  * The data a continual-learning run consumes. Samples live in flat typed arrays
  * (never per-sample JS arrays): `x` is [n, ...inputShape] row-major, `y` the labels.
+ * A split is either dense (`x` held) or a view over data shared by the process (`view`
+ * set: rows are written on demand, e.g. uint8 pixels scaled and permuted per batch; its
+ * `x` is then computed in full on first read, so the training loop never reads it).
  */
 export interface Split {
   x: Float32Array;   // [n * prod(inputShape)]
   y: Int32Array;     // [n], labels in the task's output space
   n: number;
+  view?: SplitView;
+}
+
+export interface SplitView {
+  /** Values per sample (prod(inputShape)). */
+  dim: number;
+  /** Write the features of sample i into out[offset, offset + dim). */
+  copyRow(i: number, out: Float32Array, offset: number): void;
 }
 
 export interface TaskData {

@@ -43,15 +43,16 @@ function writeSets(name: string, over: Record<string, Buffer> = {}): string {
 describe('CIFAR binary loaders', () => {
   const root = writeSets('ok');
 
-  it('CIFAR-10: reads the 5 training batches in order and converts CHW bytes to HWC floats', () => {
+  it('CIFAR-10: reads the 5 training batches in order and reorders CHW bytes to HWC (value = byte/255)', () => {
     const d = loadCifar10(root);
     expect([d.train.n, d.test.n, d.classes, ...d.imageShape]).toEqual([100, 10, 10, 32, 32, 3]);
     expect(Array.from(d.train.y.subarray(0, 3))).toEqual([1, 2, 3]);      // batch 1 starts at label 1
     expect(d.train.y[20]).toBe(2);                                         // batch 2 starts at label 2
     // record 3 of batch 1, row 5, column 9, channel 2 (blue) sits at HWC offset (5·32 + 9)·3 + 2
     const D = 3072, i = 3;
-    expect(d.train.x[i * D + (5 * 32 + 9) * 3 + 2]).toBeCloseTo(px(i, 2, 5, 9) / 255, 7);
-    expect(d.train.x[i * D + (31 * 32 + 0) * 3 + 0]).toBeCloseTo(px(i, 0, 31, 0) / 255, 7);
+    expect(d.train.codes[i * D + (5 * 32 + 9) * 3 + 2]).toBe(px(i, 2, 5, 9));
+    expect(d.train.codes[i * D + (31 * 32 + 0) * 3 + 0]).toBe(px(i, 0, 31, 0));
+    expect(d.levels[px(i, 2, 5, 9)]).toBe(Math.fround(px(i, 2, 5, 9) / 255));
   });
 
   it('accepts the unpacked folder itself as the directory', () => {
@@ -62,7 +63,7 @@ describe('CIFAR binary loaders', () => {
     const d = loadCifar100(root);
     expect([d.train.n, d.test.n, d.classes]).toEqual([200, 100, 100]);
     expect(Array.from(d.train.y.subarray(0, 12))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-    expect(d.test.x[7 * 3072 + (2 * 32 + 4) * 3 + 1]).toBeCloseTo(px(7, 1, 2, 4) / 255, 7);
+    expect(d.test.codes[7 * 3072 + (2 * 32 + 4) * 3 + 1]).toBe(px(7, 1, 2, 4));
   });
 
   it('cifar10-100: CIFAR-100 fine class f becomes class 10 + f', () => {

@@ -1,6 +1,6 @@
 /**
  * CIFAR-10 / CIFAR-100 in the official binary formats (Krizhevsky 2009,
- * https://www.cs.toronto.edu/~kriz/cifar.html), converted to HWC floats in [0, 1].
+ * https://www.cs.toronto.edu/~kriz/cifar.html), converted to HWC bytes (value = byte/255).
  *  - CIFAR-10  (cifar-10-binary.tar.gz → cifar-10-batches-bin/): data_batch_1.bin ..
  *    data_batch_5.bin, test_batch.bin; records of 1 label byte + 3072 pixel bytes.
  *  - CIFAR-100 (cifar-100-binary.tar.gz → cifar-100-binary/): train.bin, test.bin;
@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Dataset, Labeled } from './dataset.js';
+import { BYTE_LEVELS, sharedInt32, sharedUint8, type Dataset, type Labeled } from './dataset.js';
 
 const SIDE = 32, PIXELS = SIDE * SIDE * 3; // 3072
 export const CIFAR10_DIR = 'cifar-10-batches-bin';
@@ -36,10 +36,10 @@ function recordsIn(file: string, fmt: Format): number {
   return size / record;
 }
 
-/** Decode batch files into one labelled set, allocated once (CIFAR-10/100 train is ~1.2 GB as floats). */
+/** Decode batch files into one labelled set, allocated once in shared memory (CIFAR-10/100 train is 300 MB as bytes, 1.2 GB as floats). */
 export function readCifarFiles(parts: Part[]): Labeled {
   const counts = parts.map((p) => recordsIn(p.file, p.fmt));
-  const n = counts.reduce((a, b) => a + b, 0), x = new Float32Array(n * PIXELS), y = new Int32Array(n);
+  const n = counts.reduce((a, b) => a + b, 0), codes = sharedUint8(n * PIXELS), y = sharedInt32(n);
   let at = 0;
   parts.forEach(({ file, fmt, labelOffset }, k) => {
     const bytes = readFileSync(file), record = fmt.labelBytes + PIXELS;
@@ -52,10 +52,10 @@ export function readCifarFiles(parts: Part[]): Labeled {
       y[at] = label + labelOffset;
       const src = o + fmt.labelBytes, dst = at * PIXELS;
       // CHW (3, 32, 32) → HWC (32, 32, 3)
-      for (let ch = 0; ch < 3; ch++) for (let p = 0; p < SIDE * SIDE; p++) x[dst + p * 3 + ch] = bytes[src + ch * SIDE * SIDE + p] / 255;
+      for (let ch = 0; ch < 3; ch++) for (let p = 0; p < SIDE * SIDE; p++) codes[dst + p * 3 + ch] = bytes[src + ch * SIDE * SIDE + p];
     }
   });
-  return { x, y, n };
+  return { codes, y, n };
 }
 
 /** The folder holding `marker`: `dir` itself or `dir/sub`. */
@@ -79,7 +79,7 @@ function cifar100Parts(dir: string, labelOffset: number): { train: Part[]; test:
 }
 
 function build(name: string, classes: number, parts: { train: Part[]; test: Part[] }): Dataset {
-  return { name, imageShape: [SIDE, SIDE, 3], classes, train: readCifarFiles(parts.train), test: readCifarFiles(parts.test) };
+  return { name, imageShape: [SIDE, SIDE, 3], classes, levels: BYTE_LEVELS, train: readCifarFiles(parts.train), test: readCifarFiles(parts.test) };
 }
 
 const PARTS = {

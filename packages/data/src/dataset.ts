@@ -1,9 +1,12 @@
 /**
- * A labelled image dataset in flat typed arrays: x is [n, H, W, C] row-major, values
- * in [0, 1]; y the class labels. Loaders return a train pool and a test pool.
+ * A labelled image dataset, held once per process: pixels as uint8 codes [n, H, W, C]
+ * row-major in shared memory (a worker thread that receives the dataset shares it, no
+ * copy), and `levels`, the float32 value each code stands for (k/255 for IDX and CIFAR
+ * bytes; the 256 distinct values of the embedded digits). Scenarios read it through
+ * views (scenarios.ts); a batch's pixels become floats only when it is gathered.
  */
 export interface Labeled {
-  x: Float32Array;
+  codes: Uint8Array;
   y: Int32Array;
   n: number;
 }
@@ -12,20 +15,18 @@ export interface Dataset {
   name: string;
   imageShape: [number, number, number]; // [H, W, C]
   classes: number;
+  /** levels[code] is the pixel value in [0, 1] (256 entries). */
+  levels: Float32Array;
   train: Labeled;
   test: Labeled;
 }
 
-/** Rows `idx` of a labelled set, copied into new arrays. */
-export function subset(d: Labeled, idx: ArrayLike<number>): Labeled {
-  const D = d.n ? d.x.length / d.n : 0;
-  const x = new Float32Array(idx.length * D), y = new Int32Array(idx.length);
-  for (let k = 0; k < idx.length; k++) {
-    x.set(d.x.subarray(idx[k] * D, (idx[k] + 1) * D), k * D);
-    y[k] = d.y[idx[k]];
-  }
-  return { x, y, n: idx.length };
-}
+/** The levels of byte pixels: code k stands for k/255, rounded to float32 once (as `new Float32Array(..)[i] = byte / 255`). */
+export const BYTE_LEVELS = Float32Array.from({ length: 256 }, (_, k) => k / 255);
+
+/** A zeroed Uint8Array / Int32Array in a SharedArrayBuffer (shared, not copied, when posted to a worker thread). */
+export const sharedUint8 = (n: number) => new Uint8Array(new SharedArrayBuffer(n));
+export const sharedInt32 = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
 
 /** Indices of samples per class. */
 export function indicesByClass(d: Labeled, classes: number): number[][] {

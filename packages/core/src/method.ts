@@ -101,8 +101,8 @@ export interface ContinualMethod {
 export interface TaskTools {
   /** Accuracy of the network on a split with the task's head. */
   accuracy(split: TaskData['validation'], head: number): number;
-  /** Train `epochs` more epochs on the task with the run's loop (fine-tuning). */
-  train(task: TaskData, epochs: number): void;
+  /** Train `epochs` more epochs on the task with the run's loop (fine-tuning); await it. */
+  train(task: TaskData, epochs: number): Promise<void>;
 }
 
 /** A method's static description: metadata, hyper-parameter schema and factory. */

@@ -6,6 +6,7 @@
  */
 import { tf } from './backend.js';
 import { concatSplits, forEachBatch, gather, planEpoch } from './batches.js';
+import { onDevice, onHost } from './host.js';
 import type { ContinualMethod, MethodContext, StepPosition, StepSamples, TaskTools } from './method.js';
 import { buildNetwork, type Network, type Param } from './network.js';
 import { makeOptimizer } from './optimizer.js';
@@ -47,13 +48,29 @@ export interface TrainResult {
 
 export class DivergenceError extends Error {}
 
-/** Fraction of a split classified correctly with head `head`. */
+/** Number of samples of a batch classified correctly with head `head`. */
+const correctCount = (net: Network, x: tf.Tensor2D, y: tf.Tensor, head: number) =>
+  tf.tidy(() => net.forward(x, head).logits.argMax(1).equal(y).sum());
+
+/** Fraction of a split classified correctly with head `head` (reads synchronously). */
 export function accuracy(net: Network, split: Split, head: number, batchSize = 1000): number {
   if (split.n === 0) return 0;
   let correct = 0;
   forEachBatch(split, batchSize, (x, y) => {
-    correct += tf.tidy(() => net.forward(x, head).logits.argMax(1).equal(y).sum().dataSync()[0]);
+    const c = correctCount(net, x, y, head);
+    correct += c.dataSync()[0];
+    c.dispose();
   });
+  return correct / split.n;
+}
+
+/** `accuracy`, reading asynchronously (works on every backend, webgpu included). */
+async function evaluate(net: Network, split: Split, head: number, batchSize = 1000): Promise<number> {
+  if (split.n === 0) return 0;
+  const counts: tf.Tensor[] = [];
+  forEachBatch(split, batchSize, (x, y) => { counts.push(correctCount(net, x, y, head)); });
+  let correct = 0;
+  for (const c of counts) { correct += (await c.data())[0]; c.dispose(); }
   return correct / split.n;
 }
 
@@ -69,10 +86,15 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
   let trainSeconds = 0, samplesTrained = 0, stepsTaken = 0;
   const T = scenario.tasks.length;
   const evaluated = opts.evaluateOn ?? 'test';
-  const evalAll = () => scenario.tasks.map((t) => accuracy(net, t[evaluated], headOf(scenario, t.id)));
+  const evalAll = async () => {
+    const row: number[] = [];
+    for (const t of scenario.tasks) row.push(await evaluate(net, t[evaluated], headOf(scenario, t.id)));
+    return row;
+  };
+  const device = tf.getBackend();
 
   /** `epochs` epochs of mini-batch steps on the method's training sources for `task`. */
-  const trainEpochs = (task: TaskData, epochs: number) => {
+  const trainEpochs = async (task: TaskData, epochs: number) => {
     const tasks = method.trainingTasks?.(task, ctx) ?? [task];
     // A shared head mixes all sources inside a batch; separate heads take turns batch by batch.
     const sources = scenario.incremental === 'task' || tasks.length === 1
@@ -83,52 +105,56 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
         const plan = planEpoch(sources.map((s) => s.split.n), training.batchSize, shuffleRng);
-        plan.forEach(({ source, idx }, step) => {
+        for (const [step, { source, idx }] of plan.entries()) {
           const { split, head } = sources[source];
-          const loss = trainStep(net, method, ctx, optimizer, { split, idx, head }, { epoch, step, steps: plan.length }, scenario.headOutputs[head]);
+          const lossTensor = trainStep(net, method, ctx, optimizer, { split, idx, head }, { epoch, step, steps: plan.length }, scenario.headOutputs[head]);
+          const loss = (await lossTensor.data())[0];
+          lossTensor.dispose();
           if (!Number.isFinite(loss)) throw new DivergenceError(`loss is ${loss} at task ${task.id}, epoch ${epoch}, step ${step}`);
           samplesTrained += idx.length;
           stepsTaken++;
           opts.onProgress?.({ task: task.id, tasks: T, epoch, epochs, step, steps: plan.length, loss });
-        });
+        }
       }
     } finally {
       optimizer.dispose();
       trainSeconds += (performance.now() - t0) / 1000;
     }
   };
-  const tools: TaskTools = { accuracy: (split, head) => accuracy(net, split, head), train: trainEpochs };
+  // Method hooks read tensors synchronously: on webgpu they run on the host backend (host.ts).
+  const tools: TaskTools = { accuracy: (split, head) => accuracy(net, split, head), train: (task, epochs) => onDevice(device, () => trainEpochs(task, epochs)) };
 
   try {
-    const randomInitAccuracy = evalAll();
+    const randomInitAccuracy = await evalAll();
     const R: number[][] = [], taskSeconds: number[] = [], consolidationSeconds: number[] = [];
     const steps = { train: [] as number[], consolidation: [] as number[] };
-    method.setup?.(ctx);
+    await onHost(() => method.setup?.(ctx));
     for (const task of scenario.tasks) {
       ctx.taskId = task.id; ctx.head = headOf(scenario, task.id);
-      method.beforeTask?.(task, ctx);
+      await onHost(() => method.beforeTask?.(task, ctx));
       const t0 = trainSeconds, s0 = stepsTaken;
-      trainEpochs(task, opts.epochs ?? training.epochs);
+      await trainEpochs(task, opts.epochs ?? training.epochs);
       taskSeconds.push(trainSeconds - t0);
       const t1 = performance.now(), s1 = stepsTaken;
-      await method.afterTask?.(task, ctx, tools);
+      await onHost(() => method.afterTask?.(task, ctx, tools));
       consolidationSeconds.push((performance.now() - t1) / 1000);
       steps.train.push(s1 - s0);
       steps.consolidation.push(stepsTaken - s1);
       ctx.finished.push(task);
-      R.push(evalAll());
-      opts.onTaskEnd?.(task.id, net);
+      R.push(await evalAll());
+      if (opts.onTaskEnd) await onHost(() => opts.onTaskEnd!(task.id, net));
     }
-    return { accuracyMatrix: R, randomInitAccuracy, diagnostics: method.diagnostics?.() ?? {}, warnings, trainSeconds, samplesTrained, taskSeconds, consolidationSeconds, steps };
+    const diagnostics = await onHost(() => method.diagnostics?.() ?? {});
+    return { accuracyMatrix: R, randomInitAccuracy, diagnostics, warnings, trainSeconds, samplesTrained, taskSeconds, consolidationSeconds, steps };
   } finally {
     method.dispose?.();
     net.dispose();
   }
 }
 
-/** One optimiser step; returns the task loss. Every tensor made here is freed here. */
+/** One optimiser step; returns the task loss (the caller reads and disposes it). Every other tensor made here is freed here. */
 function trainStep(net: Network, method: ContinualMethod, ctx: MethodContext, optimizer: ReturnType<typeof makeOptimizer>,
-  samples: StepSamples, position: StepPosition, outputs: number): number {
+  samples: StepSamples, position: StepPosition, outputs: number): tf.Scalar {
   const { split, idx, head } = samples;
   const params = [...net.taskParams(head), ...(method.params?.(ctx) ?? [])];
   const vars = params.map((p) => p.variable);
@@ -151,7 +177,7 @@ function trainStep(net: Network, method: ContinualMethod, ctx: MethodContext, op
     if (method.transformGradients) grads = method.transformGradients(grads, ctx);
     optimizer.step(params, grads, net.trainable);
     method.afterStep?.({ ...ctx, taskGrads, samples, position });
-    return task.value.dataSync()[0];
+    return task.value;
   });
 }
 

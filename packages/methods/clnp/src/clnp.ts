@@ -95,7 +95,7 @@ function create(hp: Hp): Clnp {
       }
       : undefined,
 
-    afterTask(task, ctx, tools) {
+    async afterTask(task, ctx, tools) {
       const net = ctx.net, head = ctx.head, val = task.validation;
       const candidate = (l: number, u: number) => owners.owner[l][u] === FREE;
       // Steps 2–3: activity, then the largest admissible threshold (graceful forgetting).
@@ -114,7 +114,7 @@ function create(hp: Hp): Clnp {
       if (hp.fineTuneEpochs > 0) {
         setTrainableMasks(net, owners, task.id);
         net.setTrainable(`head${head}.W`, headFineTuneMask(net, owners, head));
-        tools.train(task, hp.fineTuneEpochs);
+        await tools.train(task, hp.fineTuneEpochs);
         net.trainable.get(`head${head}.W`)?.dispose();
         net.trainable.delete(`head${head}.W`);
       }

@@ -56,7 +56,7 @@ export class PackNet implements ContinualMethod {
     });
   }
 
-  afterTask(task: TaskData, ctx: MethodContext, tools: TaskTools): void {
+  async afterTask(task: TaskData, ctx: MethodContext, tools: TaskTools): Promise<void> {
     const t0 = performance.now();
     ctx.net.layers.forEach((layer, l) => {
       const own = this.owner[l], w = Float32Array.from(layer.W.dataSync());
@@ -71,7 +71,7 @@ export class PackNet implements ContinualMethod {
       this.stats.layers.push({ task: task.id, layer: l, owned: owned / own.length, free: left / own.length });
     });
     this.stats.pruneSeconds.push((performance.now() - t0) / 1000);
-    if (this.hp.retrainEpochs > 0) tools.train(task, this.hp.retrainEpochs);
+    if (this.hp.retrainEpochs > 0) await tools.train(task, this.hp.retrainEpochs);
     ctx.net.layers.forEach((layer, l) => ctx.net.setTrainable(`${layer.name}.W`, this.mask(l, () => false))); // freeze
     this.stats.consolidationSeconds.push((performance.now() - t0) / 1000);
   }

@@ -6,7 +6,7 @@
  */
 import { tf } from './backend.js';
 import { concatSplits, forEachBatch, gather, planEpoch } from './batches.js';
-import { onDevice, onHost } from './host.js';
+import { needsHost, onDevice, onHost } from './host.js';
 import type { ContinualMethod, MethodContext, StepPosition, StepSamples, TaskTools } from './method.js';
 import { buildNetwork, type Network, type Param } from './network.js';
 import { makeOptimizer } from './optimizer.js';
@@ -92,6 +92,8 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     return row;
   };
   const device = tf.getBackend();
+  // A GPU read waits for the queue to drain: read the losses of several steps at once there.
+  const readEvery = needsHost() ? GPU_LOSS_READ_EVERY : 1;
 
   /** `epochs` epochs of mini-batch steps on the method's training sources for `task`. */
   const trainEpochs = async (task: TaskData, epochs: number) => {
@@ -101,22 +103,26 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
       ? tasks.map((t) => ({ split: t.train, head: headOf(scenario, t.id) }))
       : [{ split: concatSplits(tasks.map((t) => t.train)), head: 0 }];
     const optimizer = makeOptimizer(training);
+    const losses: PendingLoss[] = [];
     const t0 = performance.now();
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
         const plan = planEpoch(sources.map((s) => s.split.n), training.batchSize, shuffleRng);
         for (const [step, { source, idx }] of plan.entries()) {
           const { split, head } = sources[source];
-          const lossTensor = trainStep(net, method, ctx, optimizer, { split, idx, head }, { epoch, step, steps: plan.length }, scenario.headOutputs[head]);
-          const loss = (await lossTensor.data())[0];
-          lossTensor.dispose();
-          if (!Number.isFinite(loss)) throw new DivergenceError(`loss is ${loss} at task ${task.id}, epoch ${epoch}, step ${step}`);
-          samplesTrained += idx.length;
+          losses.push({ loss: trainStep(net, method, ctx, optimizer, { split, idx, head }, { epoch, step, steps: plan.length }, scenario.headOutputs[head]), step, samples: idx.length });
           stepsTaken++;
-          opts.onProgress?.({ task: task.id, tasks: T, epoch, epochs, step, steps: plan.length, loss });
+          if (losses.length === readEvery || step === plan.length - 1) {
+            for (const { loss, step, samples } of await readLosses(losses)) {
+              if (!Number.isFinite(loss)) throw new DivergenceError(`loss is ${loss} at task ${task.id}, epoch ${epoch}, step ${step}`);
+              samplesTrained += samples;
+              opts.onProgress?.({ task: task.id, tasks: T, epoch, epochs, step, steps: plan.length, loss });
+            }
+          }
         }
       }
     } finally {
+      tf.dispose(losses.splice(0).map((l) => l.loss));
       optimizer.dispose();
       trainSeconds += (performance.now() - t0) / 1000;
     }
@@ -150,6 +156,19 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     method.dispose?.();
     net.dispose();
   }
+}
+
+/** Steps whose losses a GPU run reads in one download (the values and the training are the same either way). */
+const GPU_LOSS_READ_EVERY = 32;
+
+interface PendingLoss { loss: tf.Scalar; step: number; samples: number }
+
+/** Download the pending steps' losses in one read, dispose them and empty `pending`. */
+async function readLosses(pending: PendingLoss[]): Promise<{ loss: number; step: number; samples: number }[]> {
+  const all = tf.stack(pending.map((p) => p.loss));
+  const values = await all.data();
+  all.dispose();
+  return pending.splice(0).map((p, i) => { p.loss.dispose(); return { loss: values[i], step: p.step, samples: p.samples }; });
 }
 
 /** One optimiser step; returns the task loss (the caller reads and disposes it). Every other tensor made here is freed here. */

@@ -10,6 +10,7 @@
  *   CLBENCH_DAWN_BACKEND  Dawn backend: vulkan (Linux default), null (computes nothing: CI), …
  *   CLBENCH_GPU           which adapter: an index into Dawn's adapter list (what `--devices`
  *                         sets) or a substring of the adapter's name.
+ *   CLBENCH_DAWN_TOGGLES  Dawn toggles to enable, comma-separated (e.g. skip_validation).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -83,6 +84,7 @@ async function findAdapter(real: boolean): Promise<GpuAdapter | null> {
   if (real && dawnBackend === 'null') return null;
   const selector = process.env.CLBENCH_GPU || undefined;
   const flags = dawnBackend ? [`backend=${dawnBackend}`] : [];
+  if (process.env.CLBENCH_DAWN_TOGGLES) flags.push(`enable-dawn-features=${process.env.CLBENCH_DAWN_TOGGLES}`);
   const available = dawnBackend ? await listAdapters(dawn, dawnBackend) : undefined;
   if (selector !== undefined) flags.push(`adapter=${adapterName(selector, available ?? [])}`);
   const gpu = dawn.create(flags);

@@ -1,7 +1,9 @@
 /**
  * Multi-GPU: one pool process per device. CUDA_VISIBLE_DEVICES must be set before a CUDA
  * library initialises, which happens once per process, so each device gets its own child
- * process (dist/device-host.js) with the variable set and a ThreadPool inside; the
+ * process (dist/device-host.js) with the variable set and a ThreadPool inside. Vulkan ignores
+ * CUDA_VISIBLE_DEVICES (NVIDIA's driver lists every GPU the process can open), so the webgpu
+ * backend selects its adapter from CLBENCH_GPU, set to the same entry (core/webgpu.ts); the
  * coordinator talks to it over IPC. A child that dies fails its in-flight runs and is
  * restarted for the next run. A child whose parent dies (even by SIGKILL) sees the IPC
  * channel close and exits.
@@ -39,7 +41,7 @@ export class DeviceProcess implements Executor {
 
   private start(): ChildProcess {
     const child = fork(HOST_PATH, [JSON.stringify(this.opts)], {
-      env: { ...process.env, CUDA_VISIBLE_DEVICES: this.device },
+      env: { ...process.env, CUDA_VISIBLE_DEVICES: this.device, CLBENCH_GPU: this.device },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
     });

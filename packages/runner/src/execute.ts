@@ -3,7 +3,7 @@
  * and return a result record. Errors (including NaN loss, core's DivergenceError, and the
  * tensor-memory limit) become a failed-run record; nothing thrown escapes.
  */
-import { computeMetrics, initBackend, Rng, tf, trainContinual, trainingEpochs, type BackendName, type Progress, type RunResult } from '@clbench/core';
+import { computeMetrics, gpuAdapter, initBackend, Rng, tf, trainContinual, trainingEpochs, type BackendName, type Progress, type RunResult } from '@clbench/core';
 import { scenarioForRun } from '@clbench/data';
 import { getMethod } from '@clbench/methods';
 import { CODE_VERSION, type RunSpec } from './matrix.js';
@@ -43,8 +43,9 @@ export async function executeRun(spec: RunSpec, opts: ExecuteOptions): Promise<R
       epochs: trainingEpochs(config.training, def.consolidationEpochs?.(hp) ?? 0), evaluateOn,
     });
     const wallSeconds = (performance.now() - t0) / 1000;
+    const gpu = gpuAdapter();
     return {
-      ...identity(spec, startedAt, opts.attempt ?? 1), status: 'ok', backend, finishedAt: new Date().toISOString(),
+      ...identity(spec, startedAt, opts.attempt ?? 1), status: 'ok', backend, ...(gpu && { gpu }), finishedAt: new Date().toISOString(),
       taskNames: scenario.tasks.map((t) => t.name), evaluatedOn: evaluateOn, steps: res.steps,
       accuracyMatrix: res.accuracyMatrix, randomInitAccuracy: res.randomInitAccuracy,
       metrics: computeMetrics(res.accuracyMatrix, res.randomInitAccuracy),

@@ -5,7 +5,7 @@ import { checkResultsDir, expandMatrix, InputError, loadSuite, otherRunsNote, pr
 import { availableParallelism } from 'node:os';
 import { parse, UsageError, usageError, type Command } from '../args.js';
 
-const RUN_USAGE = `usage: clbench run SUITE.json --out DIR [--backend auto|tensorflow|wasm|cpu] [--workers N] [--devices 0,1,…]
+const RUN_USAGE = `usage: clbench run SUITE.json --out DIR [--backend auto|webgpu|tensorflow|wasm|cpu] [--workers N] [--devices 0,1,…]
          [--max-memory-mb MB] [--retries K] [--shard i/n | --shards N] [--tuning-only] [--fresh] [--dry-run] [--quiet]`;
 
 const RUN_HELP = `${RUN_USAGE}
@@ -24,7 +24,8 @@ next \`clbench run\` (same arguments) runs them.
 
   --workers N        worker threads, each with its own backend (default: ${availableParallelism()} = available cores);
                      with --devices: threads per device process (default 1)
-  --devices 0,1,…    one pool process per device, with CUDA_VISIBLE_DEVICES set to it
+  --devices 0,1,…    one pool process per device, with CUDA_VISIBLE_DEVICES and CLBENCH_GPU set to it
+                     (webgpu: an index into Dawn's adapter list, or a part of an adapter's name)
   --max-memory-mb MB per-worker limit: V8 heap (worker is replaced) and live tensor bytes
   --retries K        attempts after a failure (default 0)
   --shard i/n        run slice i of n of the matrix (0-based). Without it, the slice comes from

@@ -41,6 +41,11 @@ const common = {
   config: RunConfigSchema,
   codeVersion: z.string(),
   backend: z.string(),
+  /** The GPU adapter a webgpu run ran on (webgpu.ts: GpuAdapter). */
+  gpu: z.strictObject({
+    vendor: z.string(), architecture: z.string(), device: z.string(), description: z.string(), dawnBackend: z.string(),
+    selector: z.string().optional(), available: z.array(z.string()).optional(),
+  }).optional(),
   startedAt: z.string(),
   finishedAt: z.string(),
   attempts: z.number().int().min(1).default(1),

@@ -1,0 +1,73 @@
+/**
+ * WebGPU smoke test on Dawn's null backend (CLBENCH_DAWN_BACKEND=null): an adapter exists
+ * and kernels dispatch, but the null backend computes nothing, so this test CANNOT check
+ * numbers (losses and accuracies are garbage). It checks what can go wrong without a GPU:
+ * backend selection, that every kernel the methods run is registered for webgpu (a missing
+ * kernel would fail a GPU run mid-way), and that runs go through the harness and the host
+ * switch for synchronous reads (core/host.ts) without leaking tensors. Numbers on a real GPU:
+ * tools/gpu/check.sh.
+ */
+import { initBackend, tf, type SuiteInput } from '@clbench/core';
+import { getMethod, methodNames } from '@clbench/methods';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executeRun } from './execute.js';
+import { expandMatrix } from './matrix.js';
+import { parseSuite } from './suite-file.js';
+
+const installed = (() => { try { createRequire(import.meta.url).resolve('webgpu'); return true; } catch { return false; } })();
+
+const suiteFor = (method: string, network: SuiteInput['network'] = { layers: [{ type: 'dense', units: 16 }] }) => parseSuite({
+  name: `webgpu-${method}`,
+  dataset: { name: 'mnist', limit: 40 },
+  scenario: { type: 'split', incremental: getMethod(method).supports.includes('task') ? 'task' : getMethod(method).supports[0], tasks: 2, classesPerTask: 2 },
+  network,
+  training: { optimizer: 'adam', lr: 0.01, epochs: 1, batchSize: 32 },
+  methods: [{ name: method }],
+});
+const CONV = { layers: [{ type: 'conv2d' as const, filters: 4, pool: 2 }, { type: 'dropout' as const, rate: 0.1 }, { type: 'dense' as const, units: 8 }] };
+const cases = [...methodNames.map((m) => ({ method: m, network: undefined })), { method: 'naive', network: CONV }, { method: 'clnp', network: CONV }];
+
+/** Names of the kernels tfjs dispatches while `fn` runs (any backend). */
+async function kernelsOf(fn: () => Promise<unknown>): Promise<Set<string>> {
+  const engine = tf.engine() as unknown as { runKernel: (name: string, ...rest: unknown[]) => unknown };
+  const original = engine.runKernel, seen = new Set<string>();
+  engine.runKernel = function (this: unknown, name: string, ...rest: unknown[]) { seen.add(name); return original.call(this, name, ...rest); };
+  try { await fn(); } finally { engine.runKernel = original; }
+  return seen;
+}
+
+describe.skipIf(!installed)('webgpu on Dawn null backend (no numbers checked)', () => {
+  const saved = process.env.CLBENCH_DAWN_BACKEND;
+  beforeAll(() => { process.env.CLBENCH_DAWN_BACKEND = 'null'; });
+  afterAll(async () => {
+    if (saved === undefined) delete process.env.CLBENCH_DAWN_BACKEND; else process.env.CLBENCH_DAWN_BACKEND = saved;
+    await tf.setBackend('wasm');
+  });
+
+  it('auto refuses the null adapter; --backend webgpu takes it and names it', async () => {
+    expect(await initBackend('auto')).not.toBe('webgpu');
+    expect(await initBackend('webgpu')).toBe('webgpu');
+    const { gpuAdapter } = await import('@clbench/core');
+    expect(gpuAdapter()).toMatchObject({ device: 'null-backend', dawnBackend: 'null', available: ['Null backend'] });
+  });
+
+  it.each(cases)('$method ($network.layers.0.type): every kernel it runs exists on webgpu, and a run goes through the harness', async ({ method, network }) => {
+    const [spec] = expandMatrix(suiteFor(method, network));
+    // The kernels, recorded on wasm where the numbers are real (so every branch a healthy run takes is taken).
+    await initBackend('wasm');
+    let reference;
+    const kernels = await kernelsOf(async () => { reference = await executeRun(spec, { backend: 'wasm' }); });
+    expect(reference).toMatchObject({ status: 'ok' });
+    expect([...kernels].filter((k) => !tf.getKernel(k, 'webgpu'))).toEqual([]);
+
+    await initBackend('webgpu');
+    const before = tf.memory().numTensors;
+    const r = await executeRun(spec, { backend: 'webgpu' });
+    // The null backend returns garbage: a run may end on a non-finite loss (DivergenceError), nothing else.
+    if (r.status === 'failed') expect(r.error).toMatch(/^loss is (NaN|-?Infinity) at task/);
+    else expect(r).toMatchObject({ backend: 'webgpu', gpu: { device: 'null-backend' } });
+    expect(tf.getBackend()).toBe('webgpu');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The GPU device check (issue 13), in one go, installing nothing from the network.
+#   tools/gpu/check.sh [DIR]      from the repository root; output on stdout (keep it: reports/gpu/)
+# Uses, in this order:
+#   - Node: `node` on PATH, else DIR/node.xz (made by tools/gpu/pack.sh on a machine with Node);
+#   - the workspace: DIR/clbench.tar.xz if present (pack.sh), else this checkout (built, with node_modules);
+#   - the Vulkan loader and GLVND: the system's, else DIR/../.gl/*.deb unpacked into / (as root; on a
+#     machine with network: apt-get download libvulkan1 libglvnd0 libglx0 libgl1 libegl1 libopengl0 libgles2);
+#   - the Vulkan driver: the system's ICD files, else NVIDIA's from /usr/local/nvidia (containers).
+# Then prints the machine (GPU, driver, glibc), Dawn's adapters, and runs tools/gpu/check.mjs.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+dir=$(realpath "${1:-.gpu}")
+work=${TMPDIR:-/tmp}/clbench-gpu
+
+if ! command -v node >/dev/null; then
+  [ -f "$dir/node.xz" ] || { echo "check.sh: no node on PATH and no $dir/node.xz (tools/gpu/pack.sh makes it)" >&2; exit 2; }
+  mkdir -p "$work/bin" && xz -dc "$dir/node.xz" >"$work/bin/node" && chmod +x "$work/bin/node"
+  export PATH=$work/bin:$PATH
+fi
+# NVIDIA's Vulkan driver (libGLX_nvidia.so.0) needs GLVND's libraries too: libglvnd0, libglx0, libgl1, libegl1 …
+if ! ldconfig -p | grep -q 'libvulkan.so.1 ' || ! ldconfig -p | grep -q 'libGLdispatch.so.0 '; then
+  for f in "$dir"/../.gl/*.deb; do [ -f "$f" ] && dpkg -x "$f" /; done
+  ldconfig
+fi
+if ! ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json >/dev/null 2>&1 && [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ]; then
+  export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+fi
+if [ -f "$dir/clbench.tar.xz" ]; then
+  rm -rf "$work/repo" && mkdir -p "$work/repo" && xz -dc "$dir/clbench.tar.xz" | tar -x -C "$work/repo"
+  cd "$work/repo"
+fi
+
+echo "== machine"
+echo "node $(node --version); $(ldd --version | head -1); $(ldconfig -p | grep -c 'libvulkan.so.1 ') libvulkan.so.1; VK_DRIVER_FILES=${VK_DRIVER_FILES:-(system)}"
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=index,name,driver_version,memory.total --format=csv,noheader || true
+echo "== Dawn's Vulkan adapters (CUDA_VISIBLE_DEVICES unset, then =1: does NVIDIA's Vulkan driver honour it?)"
+list='import("webgpu").then(async ({ create }) => { try { await create(["backend=vulkan", "adapter=\u0001"]).requestAdapter(); } catch (e) { console.log(e.message.split("\n").slice(1).join("; ") || "(none)"); } process.exit(0); })'
+env -u CUDA_VISIBLE_DEVICES node -e "$list" 2>&1 | grep -v '^ *at ' || true
+CUDA_VISIBLE_DEVICES=1 node -e "$list" 2>&1 | grep -v '^ *at ' || true
+echo "== check"
+node tools/gpu/check.mjs "${@:2}"

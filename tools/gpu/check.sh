@@ -7,7 +7,8 @@
 #   - the Vulkan loader and GLVND: the system's, else DIR/../.gl/*.deb unpacked into / (as root; on a
 #     machine with network: apt-get download libvulkan1 libglvnd0 libglx0 libgl1 libegl1 libopengl0 libgles2);
 #   - the Vulkan driver: the system's ICD files, else NVIDIA's from /usr/local/nvidia (containers).
-# Then prints the machine (GPU, driver, glibc), Dawn's adapters, and runs tools/gpu/check.mjs.
+# Then prints the machine (GPU, driver, glibc), Dawn's adapters, and runs tools/gpu/check.mjs and
+# tools/gpu/devices.mjs. Exit status 1 when a check fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=$(realpath "${1:-.gpu}")
@@ -39,4 +40,8 @@ list='import("webgpu").then(async ({ create }) => { try { await create(["backend
 env -u CUDA_VISIBLE_DEVICES node -e "$list" 2>&1 | grep -v '^ *at ' || true
 CUDA_VISIBLE_DEVICES=1 node -e "$list" 2>&1 | grep -v '^ *at ' || true
 echo "== check"
-node tools/gpu/check.mjs "${@:2}"
+status=0
+node tools/gpu/check.mjs "${@:2}" || status=1
+echo "== --devices 0 through the runner"
+node tools/gpu/devices.mjs || status=1
+exit $status

@@ -7,6 +7,10 @@
  * and batchLoss (in the tape), penalty (θ only), transformGradients, optimiser step,
  * afterStep] → afterTask → evaluation;  diagnostics at the end. `params` adds the method's own
  * trainable parameters (HAT's task embeddings) to those the step differentiates and updates.
+ *
+ * setup, beforeTask, afterTask and diagnostics may read tensors synchronously (dataSync): on a
+ * backend without synchronous reads (webgpu) the trainer runs them on the host backend
+ * (host.ts). The per-step hooks run on the training backend and must not read tensors.
  */
 import type { z } from 'zod';
 import type { tf } from './backend.js';

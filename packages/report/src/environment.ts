@@ -18,6 +18,8 @@ export interface Environment {
   resultsDirs: string[];
   /** backend name → number of runs that used it */
   backends: Record<string, number>;
+  /** GPU adapter (device, driver) → number of webgpu runs on it */
+  gpus: Record<string, number>;
   codeVersions: string[];
   /** per report row: the code versions and backends of its runs */
   rows: RowProvenance[];
@@ -30,7 +32,9 @@ export interface Environment {
   packages: Record<string, string>;
 }
 
-const PACKAGES = ['@clbench/core', '@clbench/runner', '@clbench/report', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'vega', 'vega-lite', 'vega-embed', '@resvg/resvg-js'];
+const PACKAGES = ['@clbench/core', '@clbench/runner', '@clbench/report', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'vega', 'vega-lite', 'vega-embed', '@resvg/resvg-js'];
+/** Optional packages, listed only when installed. */
+const OPTIONAL = new Set(['@tensorflow/tfjs-backend-webgpu', 'webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
 
 function gitCommit(cwd: string): string {
   const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -49,6 +53,13 @@ function countBackends(results: RunResult[]): Record<string, number> {
   return backends;
 }
 
+/** GPU adapter (device, driver description) → number of runs on it (webgpu runs record theirs). */
+function countGpus(results: RunResult[]): Record<string, number> {
+  const gpus: Record<string, number> = {};
+  for (const r of results) if (r.gpu) { const g = `${r.gpu.device} (${r.gpu.description})`; gpus[g] = (gpus[g] ?? 0) + 1; }
+  return gpus;
+}
+
 const codeVersionsOf = (results: RunResult[]) => [...new Set(results.map((r) => r.codeVersion))].sort();
 
 function rowProvenance(m: MethodAggregate): RowProvenance {
@@ -65,12 +76,13 @@ export function environment(rows: MethodAggregate[], opts: { resultsDirs: string
   const packages: Record<string, string> = {};
   for (const name of PACKAGES) {
     const v = installedPackage(name)?.version;
-    if (v || !name.startsWith('@tensorflow/tfjs-node')) packages[name] = v ?? 'not installed';
+    if (v || !OPTIONAL.has(name)) packages[name] = v ?? 'not installed';
   }
   return {
     generatedAt: (opts.now ?? new Date()).toISOString(),
     resultsDirs: opts.resultsDirs,
     backends: countBackends(results),
+    gpus: countGpus(results),
     codeVersions: codeVersionsOf(results),
     rows: rows.map(rowProvenance),
     runsPeriod: results.length ? { from: starts[0], to: ends[ends.length - 1] } : undefined,
@@ -97,6 +109,7 @@ export function environmentLines(env: Environment): [string, string][] {
     ['generated', env.generatedAt],
     ['results', env.resultsDirs.join(', ')],
     ['backends', backendsText(env.backends)],
+    ...(Object.keys(env.gpus).length ? [['GPUs', Object.entries(env.gpus).map(([g, n]) => `${g} (${n} runs)`).join(', ')] as [string, string]] : []),
     ['code versions', env.codeVersions.join(', ') || '–'],
     ...rowLines(env.rows),
     ['runs', env.runsPeriod ? `${env.runsPeriod.from} → ${env.runsPeriod.to}` : '–'],

@@ -3,11 +3,14 @@
  * Where a webgpu training step's time goes (not run by check.sh): ms per iteration of the
  * batch gather, one matMul, the forward pass, forward + gradients, and the full Adam step, at
  * 784-256-256-10 and 784-2000-2000-10, batch 256, each ending in one read.
- * Usage: node tools/gpu/profile.mjs   (CLBENCH_DAWN_TOGGLES=skip_validation to compare Dawn toggles)
+ * Usage: node tools/gpu/profile.mjs [--flags JSON]   (tfjs flags; CLBENCH_DAWN_TOGGLES=skip_validation for Dawn toggles)
  */
 import { buildNetwork, gather, initBackend, makeOptimizer, Rng, tf } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 await initBackend('webgpu');
+// --flags '{"WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE": 100}': tfjs flags to compare
+const flagsArg = process.argv.indexOf('--flags');
+if (flagsArg > 0) for (const [k, v] of Object.entries(JSON.parse(process.argv[flagsArg + 1]))) tf.env().set(k, v);
 const mnist = loadEmbeddedMnist();
 const sc = buildScenario(mnist, { type: 'permuted', incremental: 'domain', tasks: 1 }, { seed: 0, ordering: [], validationFraction: 0.1, image: false });
 const split = sc.tasks[0].train;

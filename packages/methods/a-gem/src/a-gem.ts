@@ -32,23 +32,28 @@ export const aGem = defineMethod({
 });
 
 /** Eq. 11 on gradients by name: g − (min(g·g_ref, 0) / g_ref·g_ref) · g_ref; a name absent from `ref` has g_ref = 0.
- *  Returns the new gradients and g·g_ref. */
-export function projectGradients(g: Record<string, tf.Tensor>, ref: Record<string, tf.Tensor>): { grads: Record<string, tf.Tensor>; dot: number } {
+ *  Returns the new gradients and g·g_ref (a tensor: a per-step hook must not read one, see core's method.ts). */
+export function projectGradients(g: Record<string, tf.Tensor>, ref: Record<string, tf.Tensor>): { grads: Record<string, tf.Tensor>; dot: tf.Scalar } {
   const names = Object.keys(g).filter((k) => ref[k]);
   const sumOver = (f: (k: string) => tf.Tensor) => names.reduce<tf.Tensor>((acc, k) => acc.add(f(k).sum()), tf.scalar(0));
   const dot = sumOver((k) => g[k].mul(ref[k]));                   // g · g_ref
   const refNorm2 = sumOver((k) => ref[k].square());                // g_ref · g_ref
   const coef = dot.minimum(0).div(refNorm2.add(1e-20));            // 0 when g·g_ref ≥ 0: no projection
   const grads = Object.fromEntries(Object.entries(g).map(([k, gk]) => [k, ref[k] ? gk.sub(ref[k].mul(coef)) : gk]));
-  return { grads, dot: dot.dataSync()[0] };
+  return { grads, dot: dot as tf.Scalar };
 }
 
 export class AGem implements ContinualMethod {
   readonly memory: ReplayMemory;
   private steps = 0;
-  private projected = 0;
+  /** Steps whose gradient was projected, counted on the backend (a per-step hook reads no tensor); from setup to dispose. */
+  private projected: tf.Scalar | null = null;
 
   constructor(readonly hp: AGemHyperparameters) { this.memory = new ReplayMemory(hp.memorySize); }
+
+  setup(): void { this.projected = tf.keep(tf.scalar(0)); }
+
+  dispose(): void { this.projected?.dispose(); this.projected = null; }
 
   transformGradients(grads: Record<string, tf.Tensor>, ctx: MethodContext): Record<string, tf.Tensor> {
     if (this.memory.size === 0) return grads;                      // first task: no constraint
@@ -58,7 +63,9 @@ export class AGem implements ContinualMethod {
     const byName = Object.fromEntries(params.filter((p) => g[p.variable.name]).map((p) => [p.name, g[p.variable.name]]));
     const out = projectGradients(grads, byName);                   // Eq. 11
     this.steps++;
-    if (out.dot < 0) this.projected++;
+    const projected = this.projected!;
+    this.projected = tf.keep(projected.add(out.dot.less(0).cast('float32')));
+    projected.dispose();
     return out.grads;
   }
 
@@ -70,7 +77,7 @@ export class AGem implements ContinualMethod {
     const m = this.memory;
     return {
       memory: { capacity: m.capacity, stored: m.size, offered: m.seen, bytes: m.bytes, perHead: m.perHead() },
-      referenceBatchSize: this.hp.referenceBatchSize, projectedSteps: this.projected, constrainedSteps: this.steps,
+      referenceBatchSize: this.hp.referenceBatchSize, projectedSteps: this.projected?.dataSync()[0] ?? 0, constrainedSteps: this.steps,
     };
   }
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregate } from './aggregate.js';
 import { environment, environmentLines } from './environment.js';
 import { newestVersion } from './latest.js';
+import { protocols } from './protocol.js';
 import { summaryMarkdown } from './markdown.js';
 import { configurationKey } from './row-key.js';
 import { splitLabels } from './row-labels.js';
@@ -41,7 +42,7 @@ describe('a label that covers two configurations', () => {
   it('says so in the header of summary.md', () => {
     const agg = aggregate([...weak, ...strong]);
     const env = environment(agg.suites[0].methods, { resultsDirs: ['r'] });
-    const md = summaryMarkdown({ agg, charts: [], env, duplicates: 0 });
+    const md = summaryMarkdown({ agg, charts: [], env, duplicates: 0, protocols: protocols([...weak, ...strong]) });
     const header = md.slice(0, md.indexOf('## Environment'));
     expect(header).toContain('> Suite toy: the runs labelled "clnp" have 2 different configurations (they differ in alpha), so they are shown as 2 rows: clnp[alpha=0.2], clnp[alpha=1e-5].');
     expect(header).toContain('> `clbench report --strict` refuses to report a label with several configurations.');

@@ -171,7 +171,7 @@ const cases: Case[] = [
   { name: 'no --out', args: (p) => ['run', p.suite], line: () => '--out DIR is required (see `clbench run --help`)' },
   { name: 'no suite file', args: (p) => ['run', '--out', p.out], line: () => 'expected one suite file (see `clbench run --help`)' },
   { name: 'zero workers', args: (p) => ['run', p.suite, '--out', p.out, '--workers', '0'], line: () => '--workers: expected an integer ≥ 1, got "0"' },
-  { name: 'unknown backend', args: (p) => ['run', p.suite, '--out', p.out, '--backend', 'gpu'], line: () => '--backend: "gpu" is not one of auto, tensorflow, wasm, cpu' },
+  { name: 'unknown backend', args: (p) => ['run', p.suite, '--out', p.out, '--backend', 'gpu'], line: () => '--backend: "gpu" is not one of auto, webgpu, tensorflow, wasm, cpu' },
 ];
 
 // ---------- running a case ----------

@@ -11,6 +11,7 @@ export { computeMetrics } from './metrics.js';
 export { canonicalJson } from './canonical-json.js';
 export { trainingEpochs, budgetProblem } from './budget.js';
 export * from './schemas/suite.js';
+export * from './schemas/published.js';
 export * from './schemas/result.js';
 export { perSampleImportance, sampleSplit, fisherDiagonal, type Reduce, type PerSampleTerm, type ImportanceOptions, type Importance, type FisherVariant } from './importance.js';
 export { snapshot, quadraticPenalty, axpy, meanOf, disposeParamTensors, type ParamTensors } from './anchors.js';

@@ -4,11 +4,14 @@
  * from file:// with no network. Charts render as SVG in the page; when all are drawn the
  * page sets <body data-rendered="true"> (the browser test waits for it).
  */
+import type { Published } from '@clbench/core';
+import type { SuiteAggregate } from './aggregate.js';
 import type { Chart } from './charts/common.js';
 import { environmentLines } from './environment.js';
 import { METRICS_NOTE, PAIRING_NOTE, rowNotes, type ReportContent } from './markdown.js';
 import { packageFile } from './packages.js';
 import { protocolLines } from './protocol.js';
+import { citationLine, comparePublished, metricLine, publishedNotes, publishedTable, VERDICT_NOTE } from './published.js';
 import { detailTable, escapeHtml, failedTable, htmlTable, methodTable, pairedTable, tuningTable } from './tables.js';
 
 export const BUNDLES = [
@@ -48,7 +51,13 @@ function figure(c: Chart): string {
 <figcaption><b>${escapeHtml(c.title)}</b>: ${escapeHtml(c.description)}. <span class="files">Files: <a href="${c.name}.svg">SVG</a><a href="${c.name}.png">PNG</a><a href="${c.name}.vl.json">Vega-Lite</a></span></figcaption></figure>`;
 }
 
-export function reportHtml({ agg, charts, env, duplicates, protocols }: ReportContent): string {
+function publishedSection(s: SuiteAggregate, p: Published): string {
+  const notes = publishedNotes(p);
+  return `<h3>Published vs measured</h3><p>Source: ${escapeHtml(citationLine(p))}. ${escapeHtml(metricLine(p))}${p.conversions ? ` Protocol: ${escapeHtml(p.conversions)}` : ''}</p>
+<p class="note">${escapeHtml(VERDICT_NOTE)}</p>${htmlTable(publishedTable(comparePublished(s, p)))}${notes.length ? `<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}`;
+}
+
+export function reportHtml({ agg, charts, env, duplicates, protocols, published }: ReportContent): string {
   const ok = agg.runs - agg.failed.length;
   const title = `clbench report: ${agg.suites.map((s) => s.suite).join(', ')}`;
   const body: string[] = [
@@ -61,7 +70,7 @@ export function reportHtml({ agg, charts, env, duplicates, protocols }: ReportCo
   for (const s of agg.suites) {
     const protocol = protocols.get(s.suite)!;
     body.push(`<section><h2>${escapeHtml(s.suite)} (${s.tasks} tasks)</h2>`, ...protocolLines(protocol).map((l) => `<p class="protocol">${escapeHtml(l)}</p>`),
-      htmlTable(methodTable(s)), '<h3>Paired differences CLNP − baseline</h3>',
+      htmlTable(methodTable(s)), published[s.suite] ? publishedSection(s, published[s.suite]) : '', '<h3>Paired differences CLNP − baseline</h3>',
       s.paired.length
         ? `<p class="note">${escapeHtml(PAIRING_NOTE)}</p>${htmlTable(pairedTable(s))}`
         : '<p class="note">No CLNP runs (method "clnp") in this suite, so no paired differences.</p>',

@@ -7,6 +7,7 @@ export { keepLatestVersions, newestVersion, type LeftOut } from './latest.js';
 export { pairedDifferences, CLNP_METHOD, type PairedDiff } from './paired.js';
 export { unitRecords, unitStats, UNIT_KINDS, type UnitRecord, type UnitStat, type UnitKind } from './clnp-units.js';
 export { buildCharts } from './charts.js';
+export { comparePublished, verdictOf, publishedTable, VERDICT_NOTE, type PublishedComparison, type Verdict } from './published.js';
 export type { Chart } from './charts/common.js';
 export { compileSpec, capturingLogger, type Compiled, type CapturingLogger } from './compile.js';
 export { renderSvg, renderPng, renderPngAsync, pngOptions, pngFont, type PngFont } from './render.js';

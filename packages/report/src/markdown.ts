@@ -1,8 +1,10 @@
 /** summary.md: the environment block, per suite the method and paired-difference tables and the chart PNGs, failed runs. */
-import type { Aggregate } from './aggregate.js';
+import type { Published } from '@clbench/core';
+import type { Aggregate, SuiteAggregate } from './aggregate.js';
 import type { Chart } from './charts/common.js';
 import { environmentLines, type Environment } from './environment.js';
 import { protocolLines, type Protocol } from './protocol.js';
+import { citationLine, comparePublished, metricLine, publishedNotes, publishedTable, VERDICT_NOTE } from './published.js';
 import { detailTable, failedTable, markdownTable, methodTable, pairedTable, tuningTable } from './tables.js';
 
 export interface ReportContent {
@@ -13,6 +15,8 @@ export interface ReportContent {
   duplicates: number;
   /** per suite: selection on validation and step budget */
   protocols: Map<string, Protocol>;
+  /** suite name → published numbers (from the results directories) */
+  published: Record<string, Published>;
 }
 
 /** How the paired-differences table pairs runs (summary.md and index.html). */
@@ -33,7 +37,20 @@ export function rowNotes(agg: Aggregate): string[] {
   return notes;
 }
 
-export function summaryMarkdown({ agg, charts, env, duplicates, protocols }: ReportContent): string {
+
+/** "### Published vs measured": source, metric, conversions, the table, row notes. */
+function publishedSection(s: SuiteAggregate, p: Published): string[] {
+  const notes = publishedNotes(p);
+  return [
+    '### Published vs measured', '',
+    `Source: ${citationLine(p)}. ${metricLine(p)}${p.conversions ? ` Protocol: ${p.conversions}` : ''}`, '',
+    `${VERDICT_NOTE}`, '',
+    markdownTable(publishedTable(comparePublished(s, p))), '',
+    ...(notes.length ? [...notes.map((n) => `- ${n}`), ''] : []),
+  ];
+}
+
+export function summaryMarkdown({ agg, charts, env, duplicates, protocols, published }: ReportContent): string {
   const ok = agg.runs - agg.failed.length;
   const out = [
     '# clbench report', '',
@@ -45,6 +62,7 @@ export function summaryMarkdown({ agg, charts, env, duplicates, protocols }: Rep
   for (const s of agg.suites) {
     const protocol = protocols.get(s.suite)!;
     out.push(`## ${s.suite} (${s.tasks} tasks)`, '', ...protocolLines(protocol).flatMap((l) => [l, '']), markdownTable(methodTable(s)), '');
+    if (published[s.suite]) out.push(...publishedSection(s, published[s.suite]));
     out.push('### Paired differences CLNP − baseline', '');
     out.push(s.paired.length
       ? `${PAIRING_NOTE}\n\n${markdownTable(pairedTable(s))}`

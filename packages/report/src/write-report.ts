@@ -2,7 +2,7 @@
  * A report directory: index.html, summary.md, aggregate.json, and per chart NAME.vl.json,
  * NAME.svg, NAME.png. Compiler and renderer warnings are returned (the tests require none).
  */
-import type { RunResult } from '@clbench/core';
+import type { Published, RunResult } from '@clbench/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aggregate, type Aggregate, type AggregateOptions } from './aggregate.js';
@@ -12,6 +12,7 @@ import { compileSpec } from './compile.js';
 import { environment, type Environment } from './environment.js';
 import { protocols, type Protocol } from './protocol.js';
 import { reportHtml } from './html.js';
+import { comparePublished } from './published.js';
 import { summaryMarkdown } from './markdown.js';
 import { renderPngAsync, renderSvg } from './render.js';
 
@@ -20,6 +21,8 @@ export interface WriteReportOptions extends AggregateOptions {
   resultsDirs: string[];
   /** run ids found in more than one results directory (see mergeResults) */
   duplicates?: number;
+  /** suite name → published numbers (readPublished of the results directories) */
+  published?: Record<string, Published>;
   /** where to read the git commit (default: the current directory) */
   cwd?: string;
   now?: Date;
@@ -38,10 +41,14 @@ export interface ReportOutput {
   timings: { aggregate: number; compile: number; svg: number; png: number; write: number; total: number };
 }
 
-/** aggregate.json: the statistics without the raw runs (NaN → null), and each suite's protocol (selection, budget). */
-function aggregateJson(agg: Aggregate, protocols: Map<string, Protocol>) {
+/** aggregate.json: the statistics without the raw runs (NaN → null), each suite's protocol (selection, budget), and published vs measured. */
+function aggregateJson(agg: Aggregate, protocols: Map<string, Protocol>, published: Record<string, Published>) {
   return {
     protocols: [...protocols.values()],
+    // published vs measured per suite that carries published numbers (percent; NaN → null)
+    published: Object.fromEntries(agg.suites.filter((s) => published[s.suite]).map((s) => [s.suite, {
+      citation: published[s.suite].citation, metric: published[s.suite].metric, comparison: comparePublished(s, published[s.suite]),
+    }])),
     runs: agg.runs, labels: agg.labels, splits: agg.splits, leftOut: agg.leftOut, failed: agg.failed.map((r) => ({ runId: r.runId, suite: r.suite, label: r.label, seed: r.seed, ordering: r.ordering, error: r.error })),
     suites: agg.suites.map((s) => ({
       suite: s.suite, tasks: s.tasks, paired: s.paired,
@@ -57,7 +64,8 @@ export async function writeReport(results: RunResult[], dir: string, opts: Write
   const reporting = results.filter((r) => r.stage !== 'tuning');
   if (!reporting.length) throw new Error('only tuning runs so far: run the reporting stage (`clbench run` again) before reporting');
   const agg = aggregate(reporting, { latest: opts.latest, strict: opts.strict });
-  const charts = buildCharts(agg);
+  const published = opts.published ?? {};
+  const charts = buildCharts(agg, published);
   const env = environment(agg.suites.flatMap((s) => s.methods), { resultsDirs: opts.resultsDirs, cwd: opts.cwd, now: opts.now });
   const t1 = performance.now();
   const warnings: string[] = [];
@@ -85,9 +93,9 @@ export async function writeReport(results: RunResult[], dir: string, opts: Write
     write(`${c.name}.svg`, svgs[i]);
     write(`${c.name}.png`, pngs[i]);
   }
-  const content = { agg, charts, env, duplicates: opts.duplicates ?? 0, protocols: protocols(results) };
+  const content = { agg, charts, env, duplicates: opts.duplicates ?? 0, protocols: protocols(results), published };
   write('summary.md', summaryMarkdown(content));
-  write('aggregate.json', JSON.stringify(aggregateJson(agg, content.protocols), null, 1) + '\n');
+  write('aggregate.json', JSON.stringify(aggregateJson(agg, content.protocols, published), null, 1) + '\n');
   write('index.html', reportHtml(content));
   const t5 = performance.now();
   return {

@@ -10,6 +10,7 @@ export { ThreadPool, WORKER_URL, type Executor, type PoolOptions } from './pool.
 export { DeviceProcess } from './devices.js';
 export { ResultsStore, readResults, readValidResults, checkResultsDir } from './store.js';
 export { otherRuns, otherRunsNote, type OtherRuns } from './other-runs.js';
+export { writePublished, readPublished, mergePublished } from './published-file.js';
 export { runSuite, runSpecs, suiteSpecs, type RunSuiteOptions, type SuiteSummary } from './run-suite.js';
 export { runFraction, type RunnerEvent, type WorkerMessage, type WorkerId } from './messages.js';
 export { progressReporter, ProgressState, finishedLine, duration, type Reporter } from './progress.js';

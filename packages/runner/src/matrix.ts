@@ -30,7 +30,7 @@ export function specsFor(suite: Suite, methods: MethodEntry[], seeds: number[], 
   const specs: RunSpec[] = [];
   for (const m of methods) for (const seed of seeds) for (const ordering of orderings) {
     const config: RunConfig = {
-      suite: suite.name, dataset: suite.dataset, scenario: suite.scenario, network: suite.network, training: suite.training,
+      suite: suite.name, dataset: suite.dataset, scenario: suite.scenario, network: suite.network, training: { ...suite.training, ...m.training },
       method: m.name, label: m.label ?? m.name, hyperparameters: m.hyperparameters, seed, ordering, stage, ...(entry ? { entry } : {}),
     };
     specs.push({ runId: runIdOf(config), config, ...(selection ? { selection } : {}) });

@@ -13,6 +13,7 @@ import { DeviceProcess } from './devices.js';
 import { expandMatrix, uniqueRuns, type RunSpec } from './matrix.js';
 import type { RunnerEvent } from './messages.js';
 import { ThreadPool, type Executor } from './pool.js';
+import { writePublished } from './published-file.js';
 import { shardKeys, shardSpecs, type Shard } from './shard.js';
 import { ResultsStore } from './store.js';
 import type { LoadedSuite } from './suite-file.js';
@@ -44,6 +45,7 @@ export interface SuiteSummary {
 }
 
 export async function runSuite(suite: LoadedSuite, opts: RunSuiteOptions): Promise<SuiteSummary> {
+  if (suite.published) writePublished(opts.out, suite.name, suite.published);
   if (!suite.tuning) return runSpecs(suite.name, expandMatrix(suite), opts);
   const tuning = await runSpecs(`${suite.name} (tuning stage)`, tuningSpecs(suite), opts);
   if (opts.tuningOnly) return tuning;

@@ -1,6 +1,6 @@
 /** `clbench report`: aggregate one or more results directories into a report directory. */
 import { mergeResults, rowNotes, writeReport } from '@clbench/report';
-import { InputError, readResults } from '@clbench/runner';
+import { InputError, mergePublished, readResults } from '@clbench/runner';
 import { join } from 'node:path';
 import { parse, UsageError, type Command } from '../args.js';
 
@@ -18,7 +18,9 @@ clnp[alpha=1e-5] or clnp@0.2.0, and the report says so at the top.
 
 Writes to REPORT_DIR:
   index.html       self-contained page with interactive charts (opens offline from file://)
-  summary.md       tables (mean ± 95% CI) and the PNG charts
+  summary.md       tables (mean ± 95% CI) and the PNG charts; for a suite that carries published
+                   numbers (DIR/published/SUITE.json, written by \`clbench run\`), published vs measured
+                   per method with a verdict
   aggregate.json   the statistics, machine-readable
   NAME.vl.json / NAME.svg / NAME.png   each chart as a Vega-Lite spec, SVG and PNG`;
 
@@ -35,8 +37,10 @@ export const report: Command = {
       return rs;
     });
     const { results, duplicates } = mergeResults(lists);
+    let published;
+    try { published = mergePublished(positionals); } catch (e) { throw new InputError((e as Error).message); }
     let out;
-    try { out = await writeReport(results, values.out, { resultsDirs: positionals, duplicates, latest: values.latest, strict: values.strict }); } catch (e) { throw new InputError((e as Error).message); }
+    try { out = await writeReport(results, values.out, { resultsDirs: positionals, duplicates, published, latest: values.latest, strict: values.strict }); } catch (e) { throw new InputError((e as Error).message); }
     for (const w of out.warnings) console.error(`report: warning: ${w}`);
     for (const n of rowNotes(out.agg)) console.error(`report: note: ${n}`);
     console.error(`report: ${out.agg.runs} runs (${out.agg.failed.length} failed), ${out.charts.length} charts in ${(out.timings.total / 1000).toFixed(1)} s → ${join(values.out, 'index.html')}`);

@@ -4,6 +4,7 @@
  * method's own schema by the registry (packages/methods).
  */
 import { z } from 'zod';
+import { PublishedSchema } from './published.js';
 
 export const DenseLayerSchema = z.strictObject({
   type: z.literal('dense'),
@@ -67,10 +68,19 @@ export const TrainingSchema = z.strictObject({
     .describe('equal-steps: epochs a method trains after consolidation (CLNP fine-tuning, PackNet retraining) come out of `epochs`, so every method takes the same gradient steps per task (joint: same epochs, more data); consolidation-extra: they are added on top'),
 });
 
+/** Training fields one method entry may set for itself (e.g. a naive SGD row beside naive Adam, Hsu et al. 2018). */
+export const TrainingOverrideSchema = z.strictObject({
+  optimizer: z.enum(['sgd', 'adam']).optional(),
+  lr: z.number().positive().optional(),
+  epochs: z.number().int().positive().optional(),
+  batchSize: z.number().int().positive().optional(),
+});
+
 export const MethodEntrySchema = z.strictObject({
   name: z.string().min(1),
   label: z.string().optional().describe('name shown in reports (default: the method name)'),
   hyperparameters: z.record(z.string(), z.unknown()).default({}),
+  training: TrainingOverrideSchema.optional().describe("this method's runs only: replaces the suite's training fields given here"),
 });
 
 export const OrderingsSchema = z.union([
@@ -96,12 +106,17 @@ export const SuiteSchema = z.strictObject({
   seeds: z.array(z.number().int().min(0)).min(1).default([0]),
   orderings: OrderingsSchema.default({ explicit: [[]] }).describe('task orderings; [] = the natural order'),
   tuning: TuningSchema.optional(),
+  published: PublishedSchema.optional().describe('numbers a paper published for this protocol, shown beside ours by `clbench report`'),
 }).superRefine((s, ctx) => {
   const reporting = new Set(s.seeds);
   const shared = s.tuning?.seeds.filter((x) => reporting.has(x)) ?? [];
   if (shared.length) ctx.addIssue({ code: 'custom', path: ['tuning', 'seeds'], message: `seed${shared.length > 1 ? 's' : ''} ${shared.join(', ')} also in "seeds": tuning seeds must be disjoint from the reporting seeds` });
   const twice = s.tuning?.seeds.findIndex((x, i) => s.tuning!.seeds.indexOf(x) !== i) ?? -1;
   if (twice >= 0) ctx.addIssue({ code: 'custom', path: ['tuning', 'seeds', twice], message: `seed ${s.tuning!.seeds[twice]} is listed twice` });
+  const labels = new Set(s.methods.map((m) => m.label ?? m.name));
+  for (const label of Object.keys(s.published?.methods ?? {})) {
+    if (!labels.has(label)) ctx.addIssue({ code: 'custom', path: ['published', 'methods', label], message: `no method entry has the label "${label}" (labels: ${[...labels].join(', ')})` });
+  }
 });
 
 export type Suite = z.infer<typeof SuiteSchema>;
@@ -115,6 +130,7 @@ export type MethodEntry = z.infer<typeof MethodEntrySchema>;
 export type TuningConfig = z.infer<typeof TuningSchema>;
 export const STAGES = ['tuning', 'reporting'] as const;
 export type Stage = typeof STAGES[number];
+export type TrainingOverride = z.infer<typeof TrainingOverrideSchema>;
 
 /** One run of the matrix: everything that determines its result. */
 export const RunConfigSchema = z.strictObject({

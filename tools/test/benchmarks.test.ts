@@ -19,6 +19,7 @@ describe('benchmarks/*.json', () => {
   it('holds the suites the project promises', () => {
     const names = files.map((f) => relative(BENCH, f));
     for (const n of ['split-mnist.json', 'split-mnist-class.json', 'permuted-mnist.json', 'rotated-mnist.json', 'split-fashion-mnist.json', 'paper-permuted-mnist.json', 'paper-split-cifar.json']) expect(names).toContain(n);
+    for (const n of ['hsu2018-split-mnist-task', 'hsu2018-split-mnist-domain', 'hsu2018-split-mnist-class', 'clnp-permuted-mnist', 'clnp-permuted-mnist-reduced', 'split-fashion-mnist-full']) expect(names).toContain(`reproductions/${n}.json`);
   });
 
   for (const file of files) {
@@ -34,6 +35,48 @@ describe('benchmarks/*.json', () => {
   it('the zod schema rejects a suite with an unknown field, naming it', () => {
     const json = JSON.parse(readFileSync(join(BENCH, 'split-mnist.json'), 'utf8'));
     expect(() => parseSuite({ ...json, traning: {} }, 'x.json')).toThrow(/x\.json: unknown field "traning"/);
+  });
+
+  it('a published number must name a method label of the suite; a bad row names its field', () => {
+    const json = JSON.parse(readFileSync(join(BENCH, 'reproductions', 'hsu2018-split-mnist-task.json'), 'utf8'));
+    const methods = { ...json.published.methods, 'naive-adagrad': { mean: 90 } };
+    expect(() => parseSuite({ ...json, published: { ...json.published, methods } }, 'x.json')).toThrow(/^x\.json: published\.methods\.naive-adagrad: no method entry has the label "naive-adagrad"/);
+    const badStd = { ...json.published.methods, ewc: { mean: 97.7, std: -1 } };
+    expect(() => parseSuite({ ...json, published: { ...json.published, methods: badStd } }, 'x.json')).toThrow(/^x\.json: published\.methods\.ewc\.std: /);
+    expect(() => parseSuite({ ...json, published: { ...json.published, citation: { ...json.published.citation, year: undefined } } }, 'x.json')).toThrow(/^x\.json: published\.citation\.year: /);
+  });
+
+  it('Hsu et al. 2018 reproductions: their protocol and λ (REFERENCE.md; ×2 where our penalty has a ½), their numbers', () => {
+    // reg_coef from GT-RIPL/Continual-Learning-Benchmark scripts/split_MNIST_incremental_{task,domain,class}.sh
+    const reg = { task: { l2: 0.01, ewc: 100, 'online-ewc': 400, si: 300, mas: 1 }, domain: { l2: 0.5, ewc: 100, 'online-ewc': 700, si: 3000, mas: 10000 }, class: { l2: 100, ewc: 600, 'online-ewc': 100, si: 600, mas: 1 } };
+    const halfInOurs = new Set(['l2', 'ewc', 'online-ewc']);
+    for (const [scenario, coef] of Object.entries(reg)) {
+      const s = loadSuite(join(BENCH, 'reproductions', `hsu2018-split-mnist-${scenario}.json`));
+      expect([s.dataset.source, s.scenario.type, s.scenario.incremental, s.scenario.tasks, s.training.optimizer, s.training.lr, s.training.batchSize, s.training.epochs]).toEqual(['full', 'split', scenario, 5, 'adam', 1e-3, 128, 4]);
+      expect(s.network.layers).toEqual([{ type: 'dense', units: 400 }, { type: 'dense', units: 400 }]);
+      expect(s.seeds.length).toBeGreaterThanOrEqual(5);
+      for (const [name, c] of Object.entries(coef)) {
+        const m = s.methods.find((e) => e.name === name)!;
+        expect(m.hyperparameters[name === 'si' ? 'c' : 'lambda'], `${scenario} ${name}`).toBeCloseTo(halfInOurs.has(name) ? 2 * c : c, 12);
+      }
+      expect(s.methods.find((e) => e.label === 'naive-sgd')!.training).toEqual({ optimizer: 'sgd', lr: 0.01 });
+      expect(Object.keys(s.published!.methods).sort()).toEqual(['ewc', 'joint', 'l2', 'mas', 'naive-adam', 'naive-sgd', 'online-ewc', 'si']);
+      expect(Object.values(s.published!.methods).every((r) => r.runs === 10 && r.std !== undefined)).toBe(true);
+    }
+    const task = loadSuite(join(BENCH, 'reproductions', 'hsu2018-split-mnist-task.json'));
+    expect(task.published!.methods['naive-adam']).toMatchObject({ mean: 93.46, std: 2.01 });
+    expect(task.published!.methods.mas).toMatchObject({ mean: 99.22, std: 0.21 });
+  });
+
+  it('CLNP permuted MNIST: the reduced CPU suite differs from the paper-scale one only in width, epochs and its texts', () => {
+    const full = loadSuite(join(BENCH, 'reproductions', 'clnp-permuted-mnist.json'));
+    const reduced = loadSuite(join(BENCH, 'reproductions', 'clnp-permuted-mnist-reduced.json'));
+    expect(full.network.layers).toEqual([{ type: 'dense', units: 2000 }, { type: 'dense', units: 2000 }]);
+    expect([full.scenario.type, full.scenario.incremental, full.scenario.tasks, full.training.optimizer, full.training.batchSize, full.training.epochs]).toEqual(['permuted', 'task', 10, 'adam', 256, 20]);
+    expect(full.published!.methods.clnp).toMatchObject({ mean: 98.42, std: 0.04 });
+    const comparable = (s: typeof full) => ({ ...s, name: '', description: '', network: null, training: { ...s.training, epochs: 0 }, published: { ...s.published!, conversions: '' } });
+    expect(comparable(reduced)).toEqual(comparable(full));
+    expect([reduced.network.layers, reduced.training.epochs]).toEqual([[{ type: 'dense', units: 400 }, { type: 'dense', units: 400 }], 5]);
   });
 
   it('paper-scale suites use the papers\' settings (REFERENCE.md)', () => {

@@ -3,12 +3,16 @@
  * `published`), one row per method label with the paper's mean ± std (n), ours
  * mean ± 95 % CI (n), the difference and a verdict.
  *
- * Verdict. d = ours − published (percent); tolerance h = max(published std, our 95 % CI
- * half-width), each counted only where it exists (a paper may give no std; one run has no
- * CI). |d| ≤ h: "within"; d > h: "above"; d < −h: "below". With neither spread (h
- * undefined) there is no verdict. The published std is the spread of single runs in the
- * paper, so a faithful reproduction's mean lands inside it; our CI covers the uncertainty of
- * our own mean when we have few runs.
+ * Verdict. d = ours − published (percent); s = the published std, h = our 95 % CI half-width,
+ * each counted only where it exists (a paper may give no std; one run has no CI); tolerance
+ * = max(s, h).
+ *   |d| ≤ s                 "within"         our mean lies inside the published spread
+ *   s < |d| ≤ h             "within our CI"  consistent only because our CI is wide: more runs needed to tell
+ *   d > max(s, h)           "above"
+ *   d < −max(s, h)          "below"
+ *   neither s nor h exists  "no spread"
+ * The published std is the spread of single runs in the paper, so a faithful reproduction's
+ * mean lands inside it; our CI covers the uncertainty of our own mean when we have few runs.
  */
 import type { Published, PublishedRow } from '@clbench/core';
 import type { SuiteAggregate } from './aggregate.js';
@@ -16,7 +20,7 @@ import { METRIC_TITLES } from './metric-names.js';
 import type { Stat } from './stats.js';
 import type { Table } from './tables.js';
 
-export type Verdict = 'within' | 'above' | 'below' | 'no spread' | 'not run' | 'ours only';
+export type Verdict = 'within' | 'within our CI' | 'above' | 'below' | 'no spread' | 'not run' | 'ours only';
 
 export interface PublishedComparison {
   label: string;
@@ -39,7 +43,8 @@ export function verdictOf(published: PublishedRow, ours: Stat): { difference: nu
   const spreads = [published.std, ours.ci95].filter(finite);
   const tolerance = spreads.length ? Math.max(...spreads) : NaN;
   if (!Number.isFinite(tolerance)) return { difference, tolerance, verdict: 'no spread' };
-  const verdict = Math.abs(difference) <= tolerance ? 'within' : difference > 0 ? 'above' : 'below';
+  const distance = Math.abs(difference);
+  const verdict = finite(published.std) && distance <= published.std ? 'within' : distance <= tolerance ? 'within our CI' : difference > 0 ? 'above' : 'below';
   return { difference, tolerance, verdict };
 }
 
@@ -78,7 +83,7 @@ export function metricLine(p: Published): string {
   return `Metric: ${METRIC_TITLES[p.metric]}, in ${p.metric === 'acc' ? '%' : 'percentage points'}.`;
 }
 
-export const VERDICT_NOTE = 'difference = ours − published; tolerance = max(published std, our 95% CI half-width), each where it exists; verdict: within if |difference| ≤ tolerance, else above or below; "no spread" when neither a published std nor our CI (≥ 2 runs) exists.';
+export const VERDICT_NOTE = 'difference = ours − published; tolerance = max(published std, our 95% CI half-width), each where it exists. Verdict: "within" if |difference| ≤ the published std (our mean inside the published spread); "within our CI" if it exceeds the published std but not our CI half-width (consistent only because we have too few runs to tell); otherwise "above" or "below"; "no spread" when neither a published std nor our CI (≥ 2 runs) exists.';
 
 const fmt = (x: number | undefined) => (finite(x) ? x.toFixed(2) : 'n/a');
 const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}` : '–');

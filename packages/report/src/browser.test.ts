@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { PublishedSchema } from '@clbench/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { failedRun, okRun, runSet } from './runs.fixtures.js';
 import { writeReport } from './write-report.js';
@@ -35,8 +36,15 @@ describe('index.html in headless Chromium', () => {
       okRun({ method: 'ewc', R: [[0.9, 0.5, 0.5, 0.5], [0.8, 0.9, 0.5, 0.5], [0.7, 0.8, 0.9, 0.5], [0.6, 0.7, 0.8, 0.9]] }),
       failedRun({ method: 'naive', seed: 9, tasks: 4 }),
     ];
-    const report = await writeReport(results, dir, { resultsDirs: ['constructed'] });
-    expect(report.charts).toHaveLength(7);
+    // published numbers for the suite: the published-vs-measured chart is drawn too (joint has none: "ours only")
+    const published = PublishedSchema.parse({
+      citation: { authors: 'A. Author', year: 2020, title: 'A paper', table: 'Table 1', id: 'arXiv:0000.00000' },
+      methods: { naive: { mean: 80, std: 2, runs: 10 }, clnp: { mean: 95, std: 0.5, runs: 5 }, ewc: { mean: 85 } },
+    });
+    const report = await writeReport(results, dir, { resultsDirs: ['constructed'], published: { toy: published } });
+    expect(report.warnings).toEqual([]);
+    expect(report.charts).toHaveLength(8);
+    expect(report.charts.map((c) => c.name)).toContain('toy-published');
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -65,6 +73,16 @@ describe('index.html in headless Chromium', () => {
     })));
     const viewed = await page.evaluate(() => Object.keys((window as unknown as { clbenchViews: Record<string, unknown> }).clbenchViews).sort());
 
+    // the published-vs-measured table as the browser lays it out: published order, then ours only
+    const publishedRows = await page.evaluate(() => {
+      const h = [...document.querySelectorAll('h3')].find((e) => e.textContent === 'Published vs measured');
+      let t = h?.nextElementSibling;
+      while (t && t.tagName !== 'TABLE') t = t.nextElementSibling;
+      return t ? [...t.querySelectorAll('tbody tr')].map((r) => [r.children[0].textContent, r.children[5].textContent]) : [];
+    });
+    expect(publishedRows.map(([label]) => label)).toEqual(['naive', 'clnp', 'ewc', 'joint']);
+    expect(publishedRows[3][1]).toBe('ours only');
+
     const shot = join(KEEP_DIR, 'screenshot.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`browser test: report ${dir}, screenshot ${shot}`);
@@ -83,7 +101,7 @@ describe('index.html in headless Chromium', () => {
         const s = view.scale('color');
         return s && s.domain().includes('joint') ? [[name, ['clnp', 'ewc', 'joint', 'naive'].map((m) => s(m))] as const] : [];
       }));
-    expect(colours.length).toBe(5); // acc, learning curve, bwt/forgetting, wall time, samples/s
+    expect(colours.length).toBe(6); // acc, published vs measured, learning curve, bwt/forgetting, wall time, samples/s
     for (const [, c] of colours) expect(c).toEqual(['#4e79a7', '#f28e2b', '#e15759', '#76b7b2']);
     expect(statSync(shot).size).toBeGreaterThan(50_000);
   });

@@ -81,4 +81,17 @@ describe('a tiny reproduction through the CLI', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(`suite "${NAME}": ${results}/published and ${join(dir, 'other')}/published hold different published numbers`);
   });
+
+  it('a corrupt published file: exit 2, one line naming the file and the field', () => {
+    const file = join(dir, 'other', 'published', `${NAME}.json`);
+    writeFileSync(file, JSON.stringify({ ...suite.published, metric: 'accuracy' }));
+    const r = clbench('report', join(dir, 'other'), '--out', join(dir, 'bad2'));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${file}: metric: `);
+    writeFileSync(file, '{ not json');
+    const r2 = clbench('report', join(dir, 'other'), '--out', join(dir, 'bad2'));
+    expect([r2.status, r2.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    expect(r2.stderr).toContain(`${file}: invalid JSON`);
+  });
 });

@@ -71,6 +71,15 @@ describe('comparePublished', () => {
     expect(rows[3].difference).toBeCloseTo(-4.22, 10);
   });
 
+  it('a published label whose runs have two code versions (two report rows) gives a row each, named as in the report', () => {
+    const old = [0.9, 0.92].map((acc, seed) => okRun({ suite: 'repro', method: 'naive', label: 'naive', seed, setting: { codeVersion: 'clbench-0.1.0' }, R: [[acc, 0.5], [acc, acc]] }));
+    const split = aggregate([...results, ...old]).suites[0];
+    const naiveRows = comparePublished(split, PUB).filter((r) => r.published === PUB.methods.naive);
+    expect(naiveRows.map((r) => r.label)).toEqual(split.methods.filter((m) => m.runLabel === 'naive').map((m) => m.label));
+    expect(naiveRows).toHaveLength(2);
+    expect(naiveRows.map((r) => r.ours!.mean).sort((a, b) => a - b)).toEqual([expect.closeTo(91, 10), expect.closeTo(94, 10)]);
+  });
+
   it('compares the metric the table names (forgetting here: 0 for every 2-task run above)', () => {
     const forgetting = comparePublished(suite, { ...PUB, metric: 'forgetting', methods: { naive: { mean: 1, std: 0.5 } } });
     expect(forgetting[0]).toMatchObject({ label: 'naive', difference: -1, tolerance: 0.5, verdict: 'below' });

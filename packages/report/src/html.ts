@@ -57,7 +57,7 @@ function publishedSection(s: SuiteAggregate, p: Published): string {
 <p class="note">${escapeHtml(VERDICT_NOTE)}</p>${htmlTable(publishedTable(comparePublished(s, p)))}${notes.length ? `<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}`;
 }
 
-export function reportHtml({ agg, charts, env, duplicates, protocols, published }: ReportContent): string {
+export function reportHtml({ agg, charts, env, duplicates, protocols, published = {} }: ReportContent): string {
   const ok = agg.runs - agg.failed.length;
   const title = `clbench report: ${agg.suites.map((s) => s.suite).join(', ')}`;
   const body: string[] = [

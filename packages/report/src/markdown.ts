@@ -15,8 +15,8 @@ export interface ReportContent {
   duplicates: number;
   /** per suite: selection on validation and step budget */
   protocols: Map<string, Protocol>;
-  /** suite name → published numbers (from the results directories) */
-  published: Record<string, Published>;
+  /** suite name → published numbers (from the results directories); none when absent */
+  published?: Record<string, Published>;
 }
 
 /** How the paired-differences table pairs runs (summary.md and index.html). */
@@ -50,7 +50,7 @@ function publishedSection(s: SuiteAggregate, p: Published): string[] {
   ];
 }
 
-export function summaryMarkdown({ agg, charts, env, duplicates, protocols, published }: ReportContent): string {
+export function summaryMarkdown({ agg, charts, env, duplicates, protocols, published = {} }: ReportContent): string {
   const ok = agg.runs - agg.failed.length;
   const out = [
     '# clbench report', '',

@@ -4,7 +4,8 @@
  * every other run's config (hence its run id) as it was.
  */
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, expandMatrix } from './matrix.js';
+import { canonicalJson } from '@clbench/core';
+import { expandMatrix } from './matrix.js';
 import { parseSuite } from './suite-file.js';
 
 const SUITE = {

@@ -23,19 +23,20 @@ const SUITE = {
 };
 
 describe('per-entry training override', () => {
-  const specs = expandMatrix(parseSuite(SUITE, 'override.json'));
+  const suite = parseSuite(SUITE, 'override.json');
+  const specs = expandMatrix(suite);
   const byLabel = (label: string) => specs.filter((s) => s.config.label === label);
 
   it('replaces only the fields it gives, for its own runs', () => {
-    for (const s of byLabel('naive-adam')) expect(canonicalJson(s.config.training)).toBe(canonicalJson(SUITE.training));
-    for (const s of byLabel('naive-sgd')) expect(s.config.training).toEqual({ ...SUITE.training, optimizer: 'sgd', lr: 0.01 });
+    for (const s of byLabel('naive-adam')) expect(canonicalJson(s.config.training)).toBe(canonicalJson(suite.training));
+    for (const s of byLabel('naive-sgd')) expect(s.config.training).toEqual({ ...suite.training, optimizer: 'sgd', lr: 0.01 });
     expect(byLabel('naive-sgd').map((s) => s.runId)).not.toEqual(byLabel('naive-adam').map((s) => s.runId));
   });
 
   it('carries over to every grid point of its entry', () => {
     for (const label of ['ewc[lambda=1]', 'ewc[lambda=10]']) {
       expect(byLabel(label)).toHaveLength(2);
-      for (const s of byLabel(label)) expect(s.config.training).toEqual({ ...SUITE.training, epochs: 2 });
+      for (const s of byLabel(label)) expect(s.config.training).toEqual({ ...suite.training, epochs: 2 });
     }
   });
 

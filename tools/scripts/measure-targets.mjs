@@ -9,7 +9,6 @@
  * Usage: npm run build && node tools/scripts/measure-targets.mjs benchmarks/ci/SUITE.json [--seeds N] [--methods a,b]
  */
 import { parseArgs } from 'node:util';
-import { computeMetrics } from '@clbench/core';
 import { executeRun, expandMatrix, loadSuite } from '@clbench/runner';
 
 const METRICS = ['acc', 'bwt', 'forgetting', 'fwt'];
@@ -26,12 +25,13 @@ for (const spec of specs) {
   const r = await executeRun(spec, { backend: 'wasm' });
   if (r.status !== 'ok') { console.error(`${r.label} seed ${r.seed}: ${r.error}`); process.exit(1); }
   const list = byLabel.get(r.label) ?? [];
-  list.push({ seed: r.seed, m: computeMetrics(r.accuracyMatrix, r.randomInitAccuracy) });
+  list.push({ seed: r.seed, m: r.metrics });
   byLabel.set(r.label, list);
 }
 const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
 const f = (v) => v.toFixed(3);
 for (const [label, runs] of byLabel) for (const metric of METRICS) {
+  if (runs.some((r) => r.m[metric] === null)) continue; // FWT is undefined with one head per task
   const own = runs.filter((r) => ownSeeds.has(r.seed)).map((r) => r.m[metric]);
   const all = runs.filter((r) => r.seed < N).sort((a, b) => a.seed - b.seed).map((r) => r.m[metric]);
   const sd = Math.sqrt(all.reduce((a, v) => a + (v - mean(all)) ** 2, 0) / Math.max(1, all.length - 1));

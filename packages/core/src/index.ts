@@ -7,7 +7,7 @@ export { makeOptimizer, type Optimizer } from './optimizer.js';
 export { gather, forEachBatch, planEpoch, concatSplits, copyRow, rowsOf, featureCount, viewSplit } from './batches.js';
 export { defineMethod, type ContinualMethod, type MethodContext, type StepContext, type StepPosition, type StepSamples, type TapeBatch, type TaskTools, type MethodDefinition } from './method.js';
 export { trainContinual, accuracy, DivergenceError, type Progress, type TrainOptions, type TrainResult } from './trainer.js';
-export { computeMetrics } from './metrics.js';
+export { computeMetrics, type MetricsOptions } from './metrics.js';
 export { canonicalJson } from './canonical-json.js';
 export { trainingEpochs, budgetProblem } from './budget.js';
 export * from './schemas/suite.js';

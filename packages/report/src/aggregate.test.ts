@@ -94,6 +94,25 @@ describe('aggregate', () => {
   });
 });
 
+describe('FWT only where a shared head defines it', () => {
+  const R = [[0.9, 0.7], [0.85, 0.95]], b = [0.5, 0.4];
+  it('task-incremental (FWT null): no FWT column, no ΔFWT column, no FWT statistics', () => {
+    const s = aggregate([okRun({ method: 'clnp', R }), okRun({ method: 'naive', R })]).suites[0];
+    expect(s.methods[0].metrics.fwt.n).toBe(0);
+    expect(methodTable(s).header).toEqual(['method', 'runs', 'failed', 'ACC (%)', 'BWT (pp)', 'forgetting (pp)', 'wall time (s)', 'samples/s', 'peak RSS (MiB)']);
+    expect(pairedTable(s).header.some((h) => h.includes('FWT'))).toBe(false);
+    expect(methodTable(s).rows[0]).toHaveLength(methodTable(s).header.length);
+  });
+  it('shared head: FWT = R[0][1] − b_1, in both tables', () => {
+    const s = aggregate([okRun({ method: 'clnp', R, b, sharedHead: true }), okRun({ method: 'naive', R, b, sharedHead: true })]).suites[0];
+    expect(s.methods[0].metrics.fwt.mean).toBeCloseTo(0.7 - 0.4, 12);
+    expect(methodTable(s).header[5]).toBe('FWT (pp)');
+    expect(methodTable(s).rows[0][5]).toBe('30.00 ± n/a');
+    expect(pairedTable(s).header[5]).toMatch(/^ΔFWT/);
+    expect(pairedTable(s).rows[0][5]).toBe('+0.00 [n/a]');
+  });
+});
+
 describe('mergeResults', () => {
   it('keeps a run id once, preferring an ok run, then the latest', () => {
     const ok = naive[0];

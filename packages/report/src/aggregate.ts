@@ -10,7 +10,7 @@
  */
 import type { FailedRun, OkRun, RunResult } from '@clbench/core';
 import { pairedDifferences, type PairedDiff } from './paired.js';
-import { METRICS, type MetricName } from './metric-names.js';
+import { definedValues, METRICS, type MetricName } from './metric-names.js';
 import { groupBy } from './group-by.js';
 import { keepLatestVersions, type LeftOut } from './latest.js';
 import { configurationKey, configurationOf, type Configuration } from './row-key.js';
@@ -81,7 +81,7 @@ function aggregateRow(row: { label: string; runLabel: string; runs: RunResult[] 
   const idx = [...Array(tasks).keys()];
   return {
     suite, label, runLabel, method: row.runs[0].method, configuration: configurationOf(row.runs[0]), runs, failed,
-    metrics: Object.fromEntries(METRICS.map((m) => [m, statOf(runs, (r) => r.metrics[m])])) as Record<MetricName, Stat>,
+    metrics: Object.fromEntries(METRICS.map((m) => [m, stat(definedValues(runs, m))])) as Record<MetricName, Stat>,
     wallSeconds: statOf(runs, (r) => r.timing.wallSeconds),
     steps: stat(runs.flatMap((r) => (r.steps ? [[...r.steps.train, ...r.steps.consolidation].reduce((a, b) => a + b, 0)] : []))),
     samplesPerSecond: statOf(runs, (r) => r.timing.samplesPerSecond),

@@ -22,7 +22,7 @@ export interface ReportContent {
 /** How the paired-differences table pairs runs (summary.md and index.html). */
 export const PAIRING_NOTE = 'Paired by seed and task ordering, only between rows of the same data, network, training and code version, and only where both runs succeeded; * = the 95% CI excludes 0.';
 
-export const METRICS_NOTE = 'ACC = mean accuracy over all tasks after the last one; BWT = mean change on earlier tasks between just after learning them and the end (negative = forgetting); FWT = accuracy on a task just before training it minus the random-initialisation accuracy; forgetting = mean drop from the best earlier accuracy. pp = percentage points. Cells are mean ± the half-width of the 95% Student-t confidence interval over seeds × orderings; a single run has no interval (n/a). Failed runs are listed, never averaged in.';
+export const METRICS_NOTE = 'ACC = mean accuracy over all tasks after the last one; BWT = mean change on earlier tasks between just after learning them and the end (negative = forgetting); FWT = accuracy on a task just before training it minus the random-initialisation accuracy, shown only with a shared head (with one head per task it would read an untrained head); forgetting = mean drop from the best accuracy since the task was learned to the end. pp = percentage points. Cells are mean ± the half-width of the 95% Student-t confidence interval over seeds × orderings; a single run has no interval (n/a). Failed runs are listed, never averaged in.';
 
 /**
  * The header's sentences on rows: labels that cover several configurations (shown as several

@@ -34,6 +34,9 @@ function byKey(m: MethodAggregate) {
   return map;
 }
 
+/** CLNP − baseline for one pair, or nothing where either side leaves the metric undefined (FWT, one head per task). */
+const pairDiff = (x: number | null, y: number | null): number[] => (x === null || y === null ? [] : [x - y]);
+
 export function pairedDifferences(methods: MethodAggregate[]): PairedDiff[] {
   const out: PairedDiff[] = [];
   for (const c of methods.filter((m) => m.method === CLNP_METHOD)) {
@@ -45,7 +48,7 @@ export function pairedDifferences(methods: MethodAggregate[]): PairedDiff[] {
       out.push({
         suite: c.suite, clnp: c.label, baseline: b.label, pairs: pairs.length,
         unpaired: c.runs.length + b.runs.length - 2 * pairs.length,
-        diffs: Object.fromEntries(METRICS.map((m) => [m, stat(pairs.map(([x, y]) => x.metrics[m] - y.metrics[m]))])) as Record<MetricName, Stat>,
+        diffs: Object.fromEntries(METRICS.map((m) => [m, stat(pairs.flatMap(([x, y]) => pairDiff(x.metrics[m], y.metrics[m])))])) as Record<MetricName, Stat>,
       });
     }
   }

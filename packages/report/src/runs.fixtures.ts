@@ -19,6 +19,8 @@ export interface RunParams {
   diagnostics?: Record<string, unknown>;
   /** what else makes a configuration (defaults: {}, the fixture's training, "test", "cpu", 2026-01-01) */
   setting?: Setting;
+  /** one shared head (FWT defined); default false: task-incremental, like config() */
+  sharedHead?: boolean;
 }
 
 /** The parts of a run's configuration and provenance the row tests vary. */
@@ -58,7 +60,7 @@ export function okRun(p: RunParams): OkRun {
     config: config({ suite, method, label, seed, ordering, tasks: T, setting: p.setting }),
     ...provenance(p.setting),
     status: 'ok', taskNames: ordering.map((t) => `task ${t}`), accuracyMatrix: p.R, randomInitAccuracy: b,
-    metrics: computeMetrics(p.R, b), diagnostics: p.diagnostics ?? {},
+    metrics: computeMetrics(p.R, b, { sharedHead: p.sharedHead ?? false }), diagnostics: p.diagnostics ?? {},
     timing: { wallSeconds: p.wallSeconds ?? 1, trainSeconds: (p.wallSeconds ?? 1) * 0.9, samplesPerSecond: p.samplesPerSecond ?? 1000 },
     peakRssBytes: 200 * 2 ** 20,
   }) as OkRun;

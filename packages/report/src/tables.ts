@@ -4,7 +4,7 @@
  * a single run has no CI ("n/a").
  */
 import type { Aggregate, MethodAggregate, SuiteAggregate } from './aggregate.js';
-import { METRICS, METRIC_TITLES } from './metric-names.js';
+import { METRIC_TITLES, shownMetrics, type MetricName } from './metric-names.js';
 import type { TunedEntry } from './protocol.js';
 import type { Stat } from './stats.js';
 
@@ -21,13 +21,19 @@ export function meanCi(s: Stat, scale = 1, digits = 2): string {
 
 const sigDigits = (s: Stat) => (Math.abs(s.mean) >= 100 ? 0 : Math.abs(s.mean) >= 1 ? 2 : 3);
 
+const METRIC_HEADERS: Record<MetricName, string> = { acc: 'ACC (%)', bwt: 'BWT (pp)', fwt: 'FWT (pp)', forgetting: 'forgetting (pp)' };
+
+/** The suite's metrics (FWT only where a shared head defines it, core/metrics.ts). */
+const metricsOf = (suite: SuiteAggregate) => shownMetrics(suite.methods.flatMap((m) => m.runs));
+
 export function methodTable(suite: SuiteAggregate): Table {
+  const metrics = metricsOf(suite);
   return {
-    header: ['method', 'runs', 'failed', 'ACC (%)', 'BWT (pp)', 'FWT (pp)', 'forgetting (pp)', 'wall time (s)', 'gradient steps', 'samples/s', 'peak RSS (MiB)'],
-    numeric: [false, true, true, true, true, true, true, true, true, true, true],
+    header: ['method', 'runs', 'failed', ...metrics.map((k) => METRIC_HEADERS[k]), 'wall time (s)', 'gradient steps', 'samples/s', 'peak RSS (MiB)'],
+    numeric: [false, true, true, ...metrics.map(() => true), true, true, true, true],
     rows: suite.methods.map((m) => [
       m.label, String(m.runs.length), String(m.failed.length),
-      ...METRICS.map((k) => meanCi(m.metrics[k], 100)),
+      ...metrics.map((k) => meanCi(m.metrics[k], 100)),
       meanCi(m.wallSeconds, 1, sigDigits(m.wallSeconds)), meanCi(m.steps, 1, 0), meanCi(m.samplesPerSecond, 1, sigDigits(m.samplesPerSecond)),
       meanCi({ ...m.peakRssBytes, mean: m.peakRssBytes.mean / 2 ** 20, ci95: m.peakRssBytes.ci95 / 2 ** 20 }, 1, 0),
     ]),
@@ -38,7 +44,7 @@ export function methodTable(suite: SuiteAggregate): Table {
 export function detailTable(suite: SuiteAggregate): Table {
   const rows: string[][] = [];
   const quantities: [string, (m: MethodAggregate) => Stat, number, number][] = [
-    ...METRICS.map((k) => [`${METRIC_TITLES[k]} (%)`, (m: MethodAggregate) => m.metrics[k], 100, 2] as [string, (m: MethodAggregate) => Stat, number, number]),
+    ...metricsOf(suite).map((k) => [`${METRIC_TITLES[k]} (%)`, (m: MethodAggregate) => m.metrics[k], 100, 2] as [string, (m: MethodAggregate) => Stat, number, number]),
     ['wall time (s)', (m) => m.wallSeconds, 1, 3],
     ['samples/s', (m) => m.samplesPerSecond, 1, 0],
   ];
@@ -60,10 +66,11 @@ export function tuningTable(e: TunedEntry): Table {
 }
 
 export function pairedTable(suite: SuiteAggregate): Table {
+  const metrics = metricsOf(suite); // no ΔFWT column where FWT is undefined
   return {
-    header: ['CLNP', 'baseline', 'pairs', ...METRICS.map((k) => `Δ${k === 'forgetting' ? 'forgetting' : k.toUpperCase()} (pp) [95% CI]`)],
-    numeric: [false, false, true, true, true, true, true],
-    rows: suite.paired.map((p) => [p.clnp, p.baseline, p.unpaired ? `${p.pairs} (${p.unpaired} unpaired runs)` : String(p.pairs), ...METRICS.map((k) => {
+    header: ['CLNP', 'baseline', 'pairs', ...metrics.map((k) => `Δ${k === 'forgetting' ? 'forgetting' : k.toUpperCase()} (pp) [95% CI]`)],
+    numeric: [false, false, true, ...metrics.map(() => true)],
+    rows: suite.paired.map((p) => [p.clnp, p.baseline, p.unpaired ? `${p.pairs} (${p.unpaired} unpaired runs)` : String(p.pairs), ...metrics.map((k) => {
       const d = p.diffs[k];
       if (d.n === 0) return '–';
       if (!Number.isFinite(d.ci95)) return `${signed(100 * d.mean, 2)} [n/a]`;

@@ -48,7 +48,7 @@ export async function executeRun(spec: RunSpec, opts: ExecuteOptions): Promise<R
       ...identity(spec, startedAt, opts.attempt ?? 1), status: 'ok', backend, ...(gpu && { gpu }), finishedAt: new Date().toISOString(),
       taskNames: scenario.tasks.map((t) => t.name), evaluatedOn: evaluateOn, steps: res.steps,
       accuracyMatrix: res.accuracyMatrix, randomInitAccuracy: res.randomInitAccuracy,
-      metrics: computeMetrics(res.accuracyMatrix, res.randomInitAccuracy),
+      metrics: computeMetrics(res.accuracyMatrix, res.randomInitAccuracy, { sharedHead: scenario.headOutputs.length === 1 }),
       diagnostics: res.warnings.length ? { ...res.diagnostics, warnings: res.warnings } : res.diagnostics,
       timing: { wallSeconds, trainSeconds: res.trainSeconds, samplesPerSecond: res.samplesTrained / Math.max(res.trainSeconds, 1e-9) },
       peakRssBytes: peakRss(),

@@ -9,7 +9,7 @@ import { RunConfigSchema, STAGES } from './suite.js';
 export const MetricsSchema = z.strictObject({
   acc: z.number(),
   bwt: z.number(),
-  fwt: z.number(),
+  fwt: z.number().nullable().describe('null where undefined: one head per task (task-incremental), see core/metrics.ts'),
   forgetting: z.number(),
   learningCurve: z.array(z.number()),
 });

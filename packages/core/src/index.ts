@@ -5,7 +5,7 @@ export { headOf, inputSize, type Split, type SplitView, type TaskData, type Scen
 export { Network, HiddenLayer, buildNetwork, glorot, type Param, type Head } from './network.js';
 export { makeOptimizer, type Optimizer } from './optimizer.js';
 export { gather, forEachBatch, planEpoch, concatSplits, copyRow, rowsOf, featureCount, viewSplit } from './batches.js';
-export { defineMethod, type ContinualMethod, type MethodContext, type StepContext, type StepPosition, type StepSamples, type TapeBatch, type TaskTools, type MethodDefinition } from './method.js';
+export { defineMethod, type ContinualMethod, type MethodContext, type StepContext, type StepPosition, type StepSamples, type TapeBatch, type TaskTools, type MethodDefinition, type PruningRecord } from './method.js';
 export { trainContinual, accuracy, DivergenceError, type Progress, type TrainOptions, type TrainResult } from './trainer.js';
 export { computeMetrics, type MetricsOptions } from './metrics.js';
 export { canonicalJson } from './canonical-json.js';

@@ -101,6 +101,13 @@ export interface ContinualMethod {
   dispose?(): void;
 }
 
+/**
+ * What pruning methods (CLNP, PackNet) record per task as `diagnostics.pruning.tasks`, for
+ * the report's pruning loss (before − after): the task's test accuracy just before pruning
+ * and just after consolidation (pruning + fine-tuning/retraining; equals R[t][t]).
+ */
+export interface PruningRecord { task: number; testAccBeforePruning: number; testAccAfterConsolidation: number }
+
 /** What the trainer lends `afterTask`: evaluation and (re)training with the run's loop. */
 export interface TaskTools {
   /** Accuracy of the network on a split with the task's head. */

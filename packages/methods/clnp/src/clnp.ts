@@ -15,20 +15,31 @@
  * Guarantee (tested bit for bit): later tasks never change an earlier task's logits.
  * Task-incremental only: a shared head would be retrained by later tasks.
  */
-import { defineMethod, tf, type ContinualMethod, type MethodContext } from '@clbench/core';
+import { defineMethod, tf, type ContinualMethod, type MethodContext, type PruningRecord } from '@clbench/core';
 import { z } from 'zod';
-import { chooseThresholds, keepMasks, meanActivity, withUnitMasks } from './prune.js';
-import { FREE, headFineTuneMask, reinitFreeUnits, reusedUnits, setTrainableMasks, severFreeToActive, UnitOwners } from './units.js';
+import { chooseThresholds, keepMasks, meanActivity, PRUNE_ALL, withUnitMasks } from './prune.js';
+import { reusedByEffect } from './reuse.js';
+import { capacityWarning, FREE, headFineTuneMask, reinitFreeUnits, setTrainableMasks, severFreeToActive, UnitOwners } from './units.js';
+
+/**
+ * Default α per sparsity mode. The two terms have different scales: the activation term is a
+ * mean over units (≈ 0.1–1 per layer), the weight term a sum over every trainable weight
+ * (Σ|W| ≈ 10⁴ for 784-256-256), so one α cannot serve both: at α = 0.2 the weight term swamps
+ * the cross-entropy and the network collapses. The weights default was set on validation
+ * accuracy of the tiny CI split-MNIST suite with seed 100 (not a reported seed).
+ */
+export const DEFAULT_ALPHA = { activations: 0.2, weights: 1e-4 } as const;
 
 const hyperparameters = z.strictObject({
   sparsity: z.enum(['activations', 'weights']).default('activations').describe('L1 target: hidden activations (α·mean|a| over free units) or weights (α·Σ|W| over trainable weights)'),
-  alpha: z.number().min(0).default(0.2).describe('L1 strength α (tuned on embedded split MNIST: 0.1–0.5 keep 50–100 of 256 units for the first task)'),
+  alpha: z.number().min(0).optional().describe(`L1 strength α; default per sparsity mode: ${DEFAULT_ALPHA.activations} for activations (embedded split MNIST: 0.1–0.5 keep 50–100 of 256 units for the first task), ${DEFAULT_ALPHA.weights} for weights`),
   weightDecay: z.number().min(0).default(0).describe('L2 weight decay (λ/2·Σθ² over trainable hidden weights), added to the loss'),
   margin: z.number().min(0).max(1).default(0.01).describe('graceful forgetting margin m: validation accuracy may drop by at most m (fraction; 0.01 = 1 point)'),
-  thresholds: z.array(z.number().min(0)).min(1).default([0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]).describe('threshold grid θ, relative to the most active candidate unit of each layer'),
+  thresholds: z.array(z.number().min(0)).min(1).default([0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, PRUNE_ALL]).describe(`threshold grid θ, relative to the most active candidate unit of each layer; any θ > 1 (default grid: ${PRUNE_ALL}) prunes every candidate of the layer, so a task may add no unit to a layer and read only earlier tasks' units there`),
   thresholdSearch: z.enum(['per-layer', 'global']).default('per-layer').describe('one θ for all layers (global), or the largest θ per layer by coordinate ascent (per-layer)'),
-  fineTuneEpochs: z.number().int().min(0).default(1).describe('epochs of fine-tuning the pruned network before freezing it'),
-});
+  fineTuneEpochs: z.number().int().min(0).default(1).describe('epochs of fine-tuning the pruned network before freezing it (without the L1 term)'),
+  reuseTolerance: z.number().min(0).max(1).default(0.005).describe('an earlier unit is reused by a task when cutting its weights into the task\'s units (or head) lowers the task\'s validation accuracy by more than this (fraction)'),
+}).transform((hp) => ({ ...hp, alpha: hp.alpha ?? DEFAULT_ALPHA[hp.sparsity] }));
 type Hp = z.infer<typeof hyperparameters>;
 
 export interface ClnpTaskDiagnostics {
@@ -39,6 +50,12 @@ export interface ClnpTaskDiagnostics {
   valAccUnpruned: number;
   valAccPruned: number;
   valAccFinal: number;
+  /** test accuracy of the task just before pruning; after consolidation it is R[t][t] (recorded in diagnostics.pruning) */
+  testAccUnpruned: number;
+  /** hidden layers with no free unit when the task started (capacity exhausted there) */
+  fullLayers: number[];
+  reuseSeconds: number;
+  reuseEvaluations: number;
   layers: { layer: number; units: number; free: number; active: number; reused: number }[];
 }
 
@@ -48,7 +65,14 @@ export type Clnp = ContinualMethod & { readonly owners: UnitOwners };
 function create(hp: Hp): Clnp {
   let owners: UnitOwners;
   const tasks: ClnpTaskDiagnostics[] = [];
+  const pruning: PruningRecord[] = [];
   let freeColumns: tf.Tensor2D[] = []; // per layer [units, 1]: 1 for free units (L1 on activations touches only them)
+  // The L1 term shapes what pruning keeps; fine-tuning (after pruning, units chosen) trains
+  // only to recover accuracy, so it runs without it: L1 there would only pull the task's
+  // kept units' activity down again and cost accuracy that nothing is traded for.
+  // Weight decay, a regulariser of training itself, stays on.
+  let sparsityOn = true;
+  let fullLayers: number[] = [];
 
   const refreshFreeColumns = (ctx: MethodContext) => {
     freeColumns.forEach((m) => m.dispose());
@@ -62,32 +86,34 @@ function create(hp: Hp): Clnp {
 
     beforeTask(task, ctx) {
       if (task.id > 0) reinitFreeUnits(ctx.net, owners, ctx.rng);
-      ctx.net.layers.forEach((l, i) => {
-        if (owners.free(i) === 0) ctx.warn(`clnp: layer ${i} has no free units left; task ${task.id} trains only what it can (later layers and its head)`);
-      });
+      fullLayers = ctx.net.layers.map((_, i) => i).filter((i) => owners.free(i) === 0);
+      if (fullLayers.length) ctx.warn(capacityWarning(ctx.net, fullLayers, task.id));
       // Update masks need no refresh here: afterTask (step 5) left them set for the free units,
       // and before the first task every unit is free (no mask).
       refreshFreeColumns(ctx);
+      sparsityOn = true;
     },
 
     // Step 1: L1 sparsity on the activations of free units (§3): α/L · Σ_l mean_{n,u} |a_l| m_u.
     // ReLU outputs are ≥ 0, so |a| = a, and Σ_u a·m_u is one matMul with the free-unit column.
     activityPenalty: hp.sparsity === 'activations' && hp.alpha > 0
-      ? (acts) => acts.map((a, l) => {
+      ? (acts) => (sparsityOn ? acts.map((a, l) => {
         const units = a.shape[a.rank - 1]!;
         return tf.matMul(a.reshape([-1, units]) as tf.Tensor2D, freeColumns[l]).mean().div(units); // [N·positions, 1] → scalar
-      }).reduce((s, x) => s.add(x)).mul(hp.alpha / acts.length) as tf.Scalar
+      }).reduce((s, x) => s.add(x)).mul(hp.alpha / acts.length) as tf.Scalar : tf.scalar(0))
       : undefined,
 
     // Step 1: L1 on weights (the alternative reading) and weight decay, on trainable hidden weights.
     penalty: (hp.sparsity === 'weights' && hp.alpha > 0) || hp.weightDecay > 0
       ? (ctx) => {
+        const l1 = hp.sparsity === 'weights' && hp.alpha > 0 && sparsityOn;
+        if (!l1 && hp.weightDecay === 0) return null; // fine-tuning without weight decay: nothing to add
         let total: tf.Scalar | null = null;
         for (const layer of ctx.net.layers) {
           const mask = ctx.net.trainable.get(`${layer.name}.W`);
           const W = mask ? layer.W.mul(mask) : layer.W;
           let term = tf.scalar(0);
-          if (hp.sparsity === 'weights' && hp.alpha > 0) term = term.add(W.abs().sum().mul(hp.alpha));
+          if (l1) term = term.add(W.abs().sum().mul(hp.alpha));
           if (hp.weightDecay > 0) term = term.add(W.square().sum().mul(hp.weightDecay / 2));
           total = total ? total.add(term) : (term as tf.Scalar);
         }
@@ -97,6 +123,8 @@ function create(hp: Hp): Clnp {
 
     async afterTask(task, ctx, tools) {
       const net = ctx.net, head = ctx.head, val = task.validation;
+      // Recorded for the report's pruning loss only (test data never enter a choice here).
+      const testAccUnpruned = tools.accuracy(task.test, head);
       const candidate = (l: number, u: number) => owners.owner[l][u] === FREE;
       // Steps 2–3: activity, then the largest admissible threshold (graceful forgetting).
       const t0 = performance.now();
@@ -114,22 +142,27 @@ function create(hp: Hp): Clnp {
       if (hp.fineTuneEpochs > 0) {
         setTrainableMasks(net, owners, task.id);
         net.setTrainable(`head${head}.W`, headFineTuneMask(net, owners, head));
+        sparsityOn = false;
         await tools.train(task, hp.fineTuneEpochs);
         net.trainable.get(`head${head}.W`)?.dispose();
         net.trainable.delete(`head${head}.W`);
       }
       // Step 5: freeze tasks ≤ t; the next task trains free units only.
       setTrainableMasks(net, owners, 'free');
-      const reused = reusedUnits(net, owners, task.id, head);
+      const t1 = performance.now();
+      const reuse = reusedByEffect(net, owners, task.id, head, () => tools.accuracy(val, head), hp.reuseTolerance);
       tasks.push({
         task: task.id, thresholds: choice.thetas, searchSeconds, searchEvaluations: choice.evaluations, valAccUnpruned, valAccPruned: choice.accuracy,
         valAccFinal: hp.fineTuneEpochs > 0 ? tools.accuracy(val, head) : choice.accuracy,
-        layers: net.layers.map((l, i) => ({ layer: i, units: l.units, free: owners.free(i), active: owners.activeFor(i, task.id), reused: reused[i] })),
+        testAccUnpruned, fullLayers, reuseSeconds: (performance.now() - t1) / 1000, reuseEvaluations: reuse.evaluations,
+        layers: net.layers.map((l, i) => ({ layer: i, units: l.units, free: owners.free(i), active: owners.activeFor(i, task.id), reused: reuse.reused[i] })),
       });
+      pruning.push({ task: task.id, testAccBeforePruning: testAccUnpruned, testAccAfterConsolidation: tools.accuracy(task.test, head) });
     },
 
     // `layers` is the flat shape reports read (packages/report/src/clnp-units.ts); `tasks` adds θ and accuracies.
     diagnostics: () => ({
+      pruning: { tasks: pruning },
       clnp: { settings: hp, tasks, layers: tasks.flatMap((t) => t.layers.map((l) => ({ task: t.task, layer: l.layer, free: l.free, active: l.active, reused: l.reused }))) },
     }),
 

@@ -8,6 +8,9 @@
  */
 import { forEachBatch, tf, type Network, type Split } from '@clbench/core';
 
+/** A threshold above 1: a ≥ θ·max cannot hold, so every candidate of the layer is pruned (capacity is left for later tasks). */
+export const PRUNE_ALL = 1.01;
+
 /** Mean activity of every unit of every hidden layer over a split, evaluated with `head`. */
 export function meanActivity(net: Network, split: Split, head: number, batchSize = 500): Float32Array[] {
   const sums = net.layers.map((l) => new Float64Array(l.units));

@@ -96,26 +96,16 @@ export function reinitFreeUnits(net: Network, owners: UnitOwners, rng: Rng): voi
   });
 }
 
-/** Units of finished tasks (< t) that task t reads: a non-zero weight into t's units or head. */
-export function reusedUnits(net: Network, owners: UnitOwners, task: number, head: number): number[] {
-  const L = net.layers.length;
-  return net.layers.map((_, l) => {
-    const own = owners.owner[l], used = new Set<number>();
-    if (l + 1 < L) {
-      const next = net.layers[l + 1], W = next.W.dataSync(), ownNext = owners.owner[l + 1];
-      for (let r = 0; r < next.rows; r++) {
-        const iu = next.inputUnitOfRow(r);
-        if (own[iu] < 0 || own[iu] >= task) continue;
-        for (let u = 0; u < next.units; u++) if (ownNext[u] === task && W[r * next.units + u] !== 0) { used.add(iu); break; }
-      }
-    } else {
-      const H = net.heads[head].W, Wd = H.dataSync(), outputs = H.shape[1]!;
-      for (let r = 0; r < Wd.length / outputs; r++) {
-        const iu = net.headInputUnitOfRow(r);
-        if (own[iu] < 0 || own[iu] >= task) continue;
-        for (let k = 0; k < outputs; k++) if (Wd[r * outputs + k] !== 0) { used.add(iu); break; }
-      }
-    }
-    return used.size;
-  });
+/**
+ * The warning for a task that starts with full layers (no free unit). Weights from free units
+ * into earlier tasks' units are severed and frozen, so with layer k full the task's free units
+ * below k feed nothing it uses: it can train only the free units above the last full layer
+ * (reading that layer's frozen units: feature reuse) and its head.
+ */
+export function capacityWarning(net: Network, full: number[], task: number): string {
+  const L = net.layers.length, k = Math.max(...full);
+  const trains = k === L - 1 ? `only its head, on the frozen units of layer ${k}` : `only the free units of layer${k + 2 === L ? '' : 's'} ${k + 1}${k + 2 === L ? '' : `–${L - 1}`} (reading the frozen units of layer ${k}) and its head`;
+  const idle = k > 0 && net.layers.slice(0, k).some((_, l) => !full.includes(l)) ? `; the free units of layers below ${k} feed nothing it uses` : '';
+  const names = full.map((l) => `layer ${l} (${net.layers[l].units} units)`).join(', ');
+  return `clnp: capacity exhausted — ${names} ${full.length > 1 ? 'have' : 'has'} no free units left; task ${task} can train ${trains}${idle}`;
 }

@@ -12,7 +12,7 @@
  * Heads are per task (task-incremental only). No penalty: nothing to state about a ½.
  * prune = 0.5: the paper prunes 50 % (or 75 %) of the available weights after each task.
  */
-import { defineMethod, tf, type ContinualMethod, type MethodContext, type TaskData, type TaskTools } from '@clbench/core';
+import { defineMethod, tf, type ContinualMethod, type MethodContext, type PruningRecord, type TaskData, type TaskTools } from '@clbench/core';
 import { z } from 'zod';
 
 const hyperparameters = z.strictObject({
@@ -39,6 +39,7 @@ export class PackNet implements ContinualMethod {
   /** owner[l][i]: task owning weight i of hidden layer l's W (row-major), or FREE. */
   owner: Int16Array[] = [];
   private shapes: number[][] = [];
+  private readonly pruning: PruningRecord[] = [];
   private readonly stats = { consolidationSeconds: [] as number[], pruneSeconds: [] as number[], layers: [] as { task: number; layer: number; owned: number; free: number }[] };
 
   constructor(readonly hp: PackNetHyperparameters) {}
@@ -57,6 +58,7 @@ export class PackNet implements ContinualMethod {
   }
 
   async afterTask(task: TaskData, ctx: MethodContext, tools: TaskTools): Promise<void> {
+    const testAccBeforePruning = tools.accuracy(task.test, ctx.head); // for the report's pruning loss only
     const t0 = performance.now();
     ctx.net.layers.forEach((layer, l) => {
       const own = this.owner[l], w = Float32Array.from(layer.W.dataSync());
@@ -74,9 +76,10 @@ export class PackNet implements ContinualMethod {
     if (this.hp.retrainEpochs > 0) await tools.train(task, this.hp.retrainEpochs);
     ctx.net.layers.forEach((layer, l) => ctx.net.setTrainable(`${layer.name}.W`, this.mask(l, () => false))); // freeze
     this.stats.consolidationSeconds.push((performance.now() - t0) / 1000);
+    this.pruning.push({ task: task.id, testAccBeforePruning, testAccAfterConsolidation: tools.accuracy(task.test, ctx.head) });
   }
 
-  diagnostics() { return { prune: this.hp.prune, retrainEpochs: this.hp.retrainEpochs, ...this.stats }; }
+  diagnostics() { return { prune: this.hp.prune, retrainEpochs: this.hp.retrainEpochs, ...this.stats, pruning: { tasks: this.pruning } }; }
 
   /** A 0/1 tensor shaped like layer l's W from the owner of each weight. */
   private mask(l: number, keep: (owner: number) => boolean): tf.Tensor {

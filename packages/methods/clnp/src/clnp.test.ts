@@ -1,9 +1,9 @@
-import { initBackend, Rng, tf, trainContinual, type NetworkConfig, type Network, type Scenario } from '@clbench/core';
+import { buildNetwork, initBackend, Rng, tf, trainContinual, type ContinualMethod, type MethodContext, type NetworkConfig, type Network, type PruningRecord, type Scenario, type Split, type TaskData, type TaskTools } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { describe, expect, it } from 'vitest';
-import { clnp, type Clnp, type ClnpTaskDiagnostics } from './clnp.js';
-import { chooseThresholds } from './prune.js';
-import { FREE } from './units.js';
+import { clnp, DEFAULT_ALPHA, type Clnp, type ClnpTaskDiagnostics } from './clnp.js';
+import { chooseThresholds, keepMasks, PRUNE_ALL } from './prune.js';
+import { capacityWarning, FREE } from './units.js';
 
 const training = { optimizer: 'adam' as const, lr: 2e-3, epochs: 2, batchSize: 32, validationFraction: 0.15 };
 const mlp: NetworkConfig = { layers: [{ type: 'dense', units: 32 }, { type: 'dense', units: 32 }] };
@@ -64,7 +64,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
     describe(`CLNP zero forgetting — ${name} on ${backend}`, () => {
       it('earlier tasks\' logits are bit-identical after every later task, and R[i][j] == R[j][j]', async () => {
         await initBackend(backend);
-        const { res, logits, checks, diag } = await trainAndWatch(network, image);
+        const { res, logits, checks } = await trainAndWatch(network, image);
         const T = logits.length;
         expect(T).toBe(4);
         for (let j = 0; j < T; j++) for (let i = j + 1; i < T; i++) {
@@ -73,28 +73,87 @@ for (const backend of ['wasm', 'cpu'] as const) {
         }
         for (let j = 0; j < T; j++) for (let i = j; i < T; i++) expect(res.accuracyMatrix[i][j]).toBe(res.accuracyMatrix[j][j]);
         for (const c of checks) { expect(c.severedNonZero).toBe(0); expect(c.frozenMoved).toBe(false); }
-        // each task learned something and used units
-        for (const d of diag) expect(d.layers.reduce((s, l) => s + l.active + l.reused, 0)).toBeGreaterThan(0);
         if (!image) expect(res.accuracyMatrix[T - 1].every((a) => a > 0.6)).toBe(true);
       });
     });
   }
 }
 
-describe('CLNP pruning and bookkeeping', () => {
-  it('free units never increase, pruned validation accuracy ≥ unpruned − m, and no tensor leaks', async () => {
+/** Accuracy by a second code path: logits to JS, argmax here (the trainer uses tf argMax/equal). */
+function ownAccuracy(net: Network, split: Split, head: number): number {
+  const D = split.x.length / split.n;
+  const logits = tf.tidy(() => net.forward(tf.tensor2d(split.x, [split.n, D]), head).logits.dataSync() as Float32Array);
+  const K = logits.length / split.n;
+  let correct = 0;
+  for (let i = 0; i < split.n; i++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (logits[i * K + k] > logits[i * K + best]) best = k;
+    if (best === split.y[i]) correct++;
+  }
+  return correct / split.n;
+}
+
+/** CLNP with a spy that measures, by the second code path, each task's accuracies just before afterTask (pruning). */
+function spied(hp: Record<string, unknown>) {
+  const method = clnp.create(clnp.hyperparameters.parse(hp)) as Clnp;
+  const before: { val: number; test: number }[] = [];
+  const spy: ContinualMethod = Object.assign(Object.create(method) as ContinualMethod, {
+    afterTask(task: TaskData, ctx: MethodContext, tools: TaskTools) {
+      before.push({ val: ownAccuracy(ctx.net, task.validation, ctx.head), test: ownAccuracy(ctx.net, task.test, ctx.head) });
+      return method.afterTask!(task, ctx, tools);
+    },
+  });
+  return { method, spy, before };
+}
+
+describe('CLNP pruning, checked by a second code path', () => {
+  for (const thresholdSearch of ['per-layer', 'global'] as const) {
+    it(`${thresholdSearch} threshold search end to end: accuracies before pruning and of the severed network (recomputed here) match the diagnostics, within m; no tensor leaks`, async () => {
+      await initBackend('wasm');
+      const tensorsBefore = tf.memory().numTensors;
+      const sc = scenario(false, 3), margin = 0.02;
+      const { method, spy, before } = spied({ margin, fineTuneEpochs: 0, thresholdSearch });
+      const after: number[] = [], zeroHeadRows: number[] = [], counts: number[] = [];
+      const res = await trainContinual({
+        scenario: sc, network: mlp, training, method: spy, rng: new Rng(7),
+        onTaskEnd: (t, net) => {
+          after.push(ownAccuracy(net, sc.tasks[t].validation, t)); // the severed, frozen network: no unit masks
+          const H = net.heads[t].W.dataSync(), K = net.heads[t].W.shape[1]!;
+          let zero = 0;
+          for (let r = 0; r < H.length / K; r++) if (H.subarray(r * K, (r + 1) * K).every((v) => v === 0)) zero++;
+          zeroHeadRows.push(zero);
+          counts.push(tf.memory().numTensors);
+        },
+      });
+      const diag = (res.diagnostics.clnp as { tasks: ClnpTaskDiagnostics[] }).tasks;
+      const pruning = (res.diagnostics.pruning as { tasks: PruningRecord[] }).tasks;
+      const L = mlp.layers.length;
+      for (let t = 0; t < 3; t++) {
+        expect(diag[t].valAccUnpruned).toBe(before[t].val);
+        expect(diag[t].valAccPruned).toBe(after[t]); // unit masks (the search) vs severed weights (here): same network
+        expect(after[t]).toBeGreaterThanOrEqual(before[t].val - margin - 1e-12);
+        expect(pruning[t].testAccBeforePruning).toBe(before[t].test);
+        expect(pruning[t].testAccAfterConsolidation).toBe(res.accuracyMatrix[t][t]);
+        // free units of the last layer are exactly the head rows that are all zero
+        expect(zeroHeadRows[t]).toBe(diag[t].layers[L - 1].free);
+        if (thresholdSearch === 'global') {
+          expect(new Set(diag[t].thresholds).size).toBe(1);
+          expect(diag[t].searchEvaluations).toBe(clnp.hyperparameters.parse({}).thresholds.length); // 0 is on the grid: every value once
+        }
+      }
+      expect(zeroHeadRows[0]).toBeGreaterThan(0); // the first task did not take every unit
+      expect(new Set(counts).size).toBe(1);
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
+    });
+  }
+
+  it('zero forgetting with dropout layers: earlier tasks\' logits bit-identical', async () => {
     await initBackend('wasm');
-    const before = tf.memory().numTensors;
-    const { diag, tensorCounts } = await trainAndWatch(mlp, false, { margin: 0.02 });
-    for (let t = 1; t < diag.length; t++) diag[t].layers.forEach((l, i) => expect(l.free).toBeLessThanOrEqual(diag[t - 1].layers[i].free));
-    for (const d of diag) {
-      expect(d.valAccPruned).toBeGreaterThanOrEqual(d.valAccUnpruned - 0.02);
-      d.layers.forEach((l) => expect(l.free + l.active).toBeLessThanOrEqual(l.units));
-    }
-    // pruning actually pruned: the first task did not take every unit
-    expect(diag[0].layers.some((l) => l.free > 0)).toBe(true);
-    expect(new Set(tensorCounts).size).toBe(1);
-    expect(tf.memory().numTensors).toBe(before);
+    const withDropout: NetworkConfig = { layers: [{ type: 'dense', units: 32 }, { type: 'dropout', rate: 0.3 }, { type: 'dense', units: 32 }, { type: 'dropout', rate: 0.3 }] };
+    const { logits, checks, res } = await trainAndWatch(withDropout, false, {}, 3);
+    for (let j = 0; j < 3; j++) for (let i = j + 1; i < 3; i++) expect(Array.from(logits[i][j])).toEqual(Array.from(logits[j][j]));
+    for (const c of checks) { expect(c.severedNonZero).toBe(0); expect(c.frozenMoved).toBe(false); }
+    for (let j = 0; j < 3; j++) expect(res.accuracyMatrix[2][j]).toBe(res.accuracyMatrix[j][j]);
   });
 
   it('fine-tuning after pruning keeps zero forgetting', async () => {
@@ -103,20 +162,54 @@ describe('CLNP pruning and bookkeeping', () => {
     for (let j = 0; j < 3; j++) for (let i = j + 1; i < 3; i++) expect(Array.from(logits[i][j])).toEqual(Array.from(logits[j][j]));
     for (const c of checks) expect(c.severedNonZero).toBe(0);
   });
+});
 
-  it('L1 on weights (the alternative sparsity) also keeps zero forgetting', async () => {
+describe('CLNP sparsity modes at their defaults', () => {
+  it('each mode has its own α and both learn every task well above chance (before any fine-tuning)', async () => {
     await initBackend('wasm');
-    const { logits } = await trainAndWatch(mlp, false, { sparsity: 'weights', alpha: 1e-5 }, 3);
+    expect(clnp.hyperparameters.parse({}).alpha).toBe(DEFAULT_ALPHA.activations);
+    expect(clnp.hyperparameters.parse({ sparsity: 'weights' }).alpha).toBe(DEFAULT_ALPHA.weights);
+    expect(clnp.hyperparameters.parse({ sparsity: 'weights', alpha: 0.3 }).alpha).toBe(0.3);
+    for (const sparsity of ['activations', 'weights'] as const) {
+      const { diag, logits } = await trainAndWatch(mlp, false, { sparsity, fineTuneEpochs: 0 }, 3);
+      // validation accuracy of the trained, unpruned network: 2-way tasks, chance 0.5
+      for (const d of diag) expect(d.valAccUnpruned, `${sparsity} task ${d.task}`).toBeGreaterThan(0.85);
+      for (let j = 0; j < 3; j++) for (let i = j + 1; i < 3; i++) expect(Array.from(logits[i][j])).toEqual(Array.from(logits[j][j]));
+    }
+  });
+});
+
+describe('CLNP capacity', () => {
+  it('a full layer: the warning names it and what the task can still train, the run records it, earlier tasks are untouched', async () => {
+    await initBackend('wasm');
+    // threshold grid [0] keeps every live unit: the first task takes (almost) the whole layer
+    const { logits, warnings, diag } = await trainAndWatch({ layers: [{ type: 'dense', units: 8 }] }, false, { thresholds: [0], alpha: 0 }, 3);
+    const full = diag.filter((d) => d.fullLayers.length > 0);
+    expect(full.length).toBeGreaterThan(0);
+    for (const d of full) {
+      expect(d.fullLayers).toEqual([0]);
+      expect(d.layers[0].active).toBe(0);
+      expect(warnings).toContain(`clnp: capacity exhausted — layer 0 (8 units) has no free units left; task ${d.task} can train only its head, on the frozen units of layer 0`);
+      // (its head trains on 8 frozen features of earlier tasks: measured 0.56 here, near chance 0.5)
+    }
     for (let j = 0; j < 3; j++) for (let i = j + 1; i < 3; i++) expect(Array.from(logits[i][j])).toEqual(Array.from(logits[j][j]));
   });
 
-  it('capacity exhaustion: a full layer gives a warning, never a crash or a change to earlier tasks', async () => {
+  it('a layer may be pruned completely (θ > 1): the task adds no unit there and reads only earlier units', async () => {
     await initBackend('wasm');
-    // threshold grid [0] keeps every live unit: the first task takes (almost) the whole layer
-    const { logits, warnings, res } = await trainAndWatch({ layers: [{ type: 'dense', units: 8 }] }, false, { thresholds: [0], alpha: 0 }, 3);
-    expect(warnings.some((w) => /no free units left/.test(w))).toBe(true);
+    // margin 1 admits any accuracy: from task 1 on, the per-layer search raises θ of every layer to PRUNE_ALL
+    const { diag, logits, checks } = await trainAndWatch(mlp, false, { margin: 1, thresholds: [PRUNE_ALL] }, 3);
+    for (const d of diag) expect(d.thresholds).toEqual([PRUNE_ALL, PRUNE_ALL]);
+    for (const d of diag) d.layers.forEach((l) => { expect(l.active).toBe(0); expect(l.free).toBe(l.units); });
+    for (const c of checks) expect(c.severedNonZero).toBe(0);
     for (let j = 0; j < 3; j++) for (let i = j + 1; i < 3; i++) expect(Array.from(logits[i][j])).toEqual(Array.from(logits[j][j]));
-    expect(res.accuracyMatrix).toHaveLength(3);
+  });
+
+  it('capacityWarning: with a later layer full, the free units below it feed nothing', () => {
+    const net = buildNetwork({ layers: [{ type: 'dense', units: 4 }, { type: 'dense', units: 3 }, { type: 'dense', units: 2 }] }, [5], [2, 2], new Rng(0));
+    expect(capacityWarning(net, [1], 2)).toBe('clnp: capacity exhausted — layer 1 (3 units) has no free units left; task 2 can train only the free units of layer 2 (reading the frozen units of layer 1) and its head; the free units of layers below 1 feed nothing it uses');
+    expect(capacityWarning(net, [0, 2], 3)).toBe('clnp: capacity exhausted — layer 0 (4 units), layer 2 (2 units) have no free units left; task 3 can train only its head, on the frozen units of layer 2; the free units of layers below 2 feed nothing it uses');
+    net.dispose();
   });
 });
 
@@ -143,6 +236,13 @@ describe('chooseThresholds (graceful forgetting)', () => {
     expect(c.thetas).toEqual([0, 0.2]);
     const plain = chooseThresholds([0.1, 0.2, 0.3], 2, acc, 0.95, 0.0201, 'per-layer');
     expect(plain.thetas).toEqual([0.2, 0]); // without a priority: layer 0 first, as long as it can rise
+  });
+  it('keepMasks: θ = PRUNE_ALL prunes every candidate, θ = 1 keeps only the most active one, non-candidates stay', () => {
+    const act = [Float32Array.from([0.5, 2, 1, 0, 3])];
+    const candidate = (_l: number, u: number) => u !== 4; // unit 4 belongs to an earlier task
+    expect(Array.from(keepMasks(act, candidate, [PRUNE_ALL])[0])).toEqual([0, 0, 0, 0, 1]);
+    expect(Array.from(keepMasks(act, candidate, [1])[0])).toEqual([0, 1, 0, 0, 1]);
+    expect(Array.from(keepMasks(act, candidate, [0])[0])).toEqual([1, 1, 1, 0, 1]); // θ = 0: dead units only
   });
   it('falls back to θ = 0 (dead units only) when nothing is admissible', () => {
     expect(chooseThresholds([0.1, 0.2], 1, (t) => (t[0] === 0 ? 0.9 : 0.5), 0.9, 0.01, 'global').thetas).toEqual([0]);

@@ -1,4 +1,4 @@
-import { initBackend, Rng, tf, trainContinual, type Network, type Scenario } from '@clbench/core';
+import { initBackend, Rng, tf, trainContinual, type Network, type PruningRecord, type Scenario } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { describe, expect, it } from 'vitest';
 import { FREE, packnet, smallestMagnitudes, type PackNet } from './packnet.js';
@@ -54,8 +54,27 @@ describe('PackNet', () => {
     });
   }
 
-  it('refuses scenarios without task identity', () => {
-    expect(packnet.supports).toEqual(['task']);
+  for (const incremental of ['domain', 'class'] as const) {
+    it(`refuses a ${incremental}-incremental scenario (no task identity) when the run starts, leaking nothing`, async () => {
+      await initBackend('cpu');
+      const before = tf.memory().numTensors;
+      const sc = buildScenario(loadEmbeddedMnist(), { type: 'split', incremental, tasks: 2, classesPerTask: 2 }, { seed: 0, ordering: [], validationFraction: 0.1, image: false, limit: 20 });
+      const method = packnet.create(packnet.hyperparameters.parse({}));
+      await expect(trainContinual({ scenario: sc, network, training, method, rng: new Rng(5) })).rejects.toThrow('packnet: needs a task-incremental scenario');
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('records test accuracy before pruning and after retraining; the latter is R[t][t]', async () => {
+    await initBackend('cpu');
+    const sc = scenario(3);
+    const res = await trainContinual({ scenario: sc, network, training, method: packnet.create(packnet.hyperparameters.parse({ prune: 0.75 })), rng: new Rng(5) });
+    const rec = (res.diagnostics.pruning as { tasks: PruningRecord[] }).tasks;
+    expect(rec.map((r) => r.task)).toEqual([0, 1, 2]);
+    for (const r of rec) {
+      expect(r.testAccAfterConsolidation).toBe(res.accuracyMatrix[r.task][r.task]);
+      expect(r.testAccBeforePruning).toBeGreaterThan(0.7); // trained, 2-way task
+    }
   });
 });
 

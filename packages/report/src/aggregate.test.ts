@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate, mergeResults } from './aggregate.js';
 import { failedRun, okRun } from './runs.fixtures.js';
+import { pruningLossPerTask, pruningRecords } from './pruning-loss.js';
 import { methodTable, pairedTable } from './tables.js';
 
 const T975_2 = 4.302653; // t(0.975, df = 2)
@@ -110,6 +111,34 @@ describe('FWT only where a shared head defines it', () => {
     expect(methodTable(s).rows[0][5]).toBe('30.00 ± n/a');
     expect(pairedTable(s).header[5]).toMatch(/^ΔFWT/);
     expect(pairedTable(s).rows[0][5]).toBe('+0.00 [n/a]');
+  });
+});
+
+describe('pruning loss', () => {
+  const R = [[0.9, 0.5], [0.9, 0.8]];
+  const pr = (before: number[], after: number[]) => ({ pruning: { tasks: before.map((b, task) => ({ task, testAccBeforePruning: b, testAccAfterConsolidation: after[task] })) } });
+  const runs = [
+    okRun({ method: 'clnp', seed: 0, R, diagnostics: pr([0.95, 0.85], [0.9, 0.8]) }),   // run mean (0.05 + 0.05) / 2 = 0.05
+    okRun({ method: 'clnp', seed: 1, R, diagnostics: pr([0.92, 0.81], [0.9, 0.8]) }),   // (0.02 + 0.01) / 2 = 0.015
+    okRun({ method: 'naive', seed: 0, R }),
+  ];
+  const s = aggregate(runs).suites[0];
+  it('per run: mean over tasks of before − after; then mean over runs; a column only where recorded', () => {
+    const t = methodTable(s), col = t.header.indexOf('pruning loss (pp)');
+    expect(col).toBeGreaterThan(0);
+    const clnpRow = t.rows.find((r) => r[0] === 'clnp')!;
+    const mean = (0.05 + 0.015) / 2, sd = Math.sqrt(((0.05 - mean) ** 2 + (0.015 - mean) ** 2) / 1);
+    expect(clnpRow[col]).toBe(`${(100 * mean).toFixed(2)} ± ${(100 * 12.7062 * sd / Math.sqrt(2)).toFixed(2)}`);
+    expect(t.rows.find((r) => r[0] === 'naive')![col]).toBe('–');
+    expect(methodTable(aggregate([runs[2]]).suites[0]).header).not.toContain('pruning loss (pp)');
+  });
+  it('per task, for the chart', () => {
+    const per = pruningLossPerTask(s.methods);
+    expect(per.map((p) => [p.label, p.task, +p.stat.mean.toFixed(12)])).toEqual([['clnp', 0, 0.035], ['clnp', 1, 0.03]]);
+  });
+  it('a malformed record is one line naming the run and field', () => {
+    const bad = okRun({ method: 'clnp', R, diagnostics: { pruning: { tasks: [{ task: 0, testAccBeforePruning: 'x', testAccAfterConsolidation: 0.9 }] } } });
+    expect(() => pruningRecords(bad)).toThrow(`run ${bad.runId} (clnp): diagnostics.pruning.tasks[0].testAccBeforePruning: expected a number, got "x"`);
   });
 });
 

@@ -43,7 +43,7 @@ describe('index.html in headless Chromium', () => {
     });
     const report = await writeReport(results, dir, { resultsDirs: ['constructed'], published: { toy: published } });
     expect(report.warnings).toEqual([]);
-    expect(report.charts).toHaveLength(8);
+    expect(report.charts).toHaveLength(9);
     expect(report.charts.map((c) => c.name)).toContain('toy-published');
 
     browser = await chromium.launch({
@@ -101,7 +101,7 @@ describe('index.html in headless Chromium', () => {
         const s = view.scale('color');
         return s && s.domain().includes('joint') ? [[name, ['clnp', 'ewc', 'joint', 'naive'].map((m) => s(m))] as const] : [];
       }));
-    expect(colours.length).toBe(6); // acc, published vs measured, learning curve, bwt/forgetting, wall time, samples/s
+    expect(colours.length).toBe(7); // acc, published vs measured, learning curve, bwt/forgetting, pruning loss, wall time, samples/s
     for (const [, c] of colours) expect(c).toEqual(['#4e79a7', '#f28e2b', '#e15759', '#76b7b2']);
     expect(statSync(shot).size).toBeGreaterThan(50_000);
   });

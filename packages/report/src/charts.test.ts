@@ -22,10 +22,10 @@ function methodColorScales(spec: unknown): unknown[] {
 
 // scenario → [results, number of charts]
 const scenarios = {
-  'three methods with CLNP diagnostics': () => [runSet({ methods: ['clnp', 'naive', 'joint'], seeds: 2, T: 4 }), 7] as const,
-  'one run per method (no CI anywhere)': () => [[okRun({ method: 'naive', R: [[0.9, 0.5], [0.7, 0.95]] }), okRun({ method: 'clnp', R: [[0.9, 0.5], [0.9, 0.95]], diagnostics: clnpDiagnostics(2, 1, 8) })], 7] as const,
+  'three methods with CLNP diagnostics': () => [runSet({ methods: ['clnp', 'naive', 'joint'], seeds: 2, T: 4 }), 8] as const,
+  'one run per method (no CI anywhere)': () => [[okRun({ method: 'naive', R: [[0.9, 0.5], [0.7, 0.95]] }), okRun({ method: 'clnp', R: [[0.9, 0.5], [0.9, 0.95]], diagnostics: clnpDiagnostics(2, 1, 8) })], 8] as const,
   'a method whose runs all failed': () => [[...runSet({ methods: ['naive'], seeds: 2, T: 3 }), failedRun({ method: 'ewc', tasks: 3 })], 6] as const,
-  'two suites': () => [[...runSet({ methods: ['naive', 'clnp'], seeds: 1, T: 3, suite: 'a' }), ...runSet({ methods: ['joint'], seeds: 2, T: 5, suite: 'b' })], 13] as const,
+  'two suites': () => [[...runSet({ methods: ['naive', 'clnp'], seeds: 1, T: 3, suite: 'a' }), ...runSet({ methods: ['joint'], seeds: 2, T: 5, suite: 'b' })], 14] as const,
   'only failed runs (no chart)': () => [[failedRun({ method: 'naive', tasks: 3 }), failedRun({ method: 'clnp', seed: 1, tasks: 3 })], 0] as const,
   'a single task': () => [[okRun({ method: 'naive', R: [[0.9]] }), okRun({ method: 'naive', seed: 1, R: [[0.8]] })], 6] as const,
 };
@@ -62,7 +62,18 @@ describe('chart specs', () => {
     const names = buildCharts(aggregate([...scenarios['two suites']()[0]])).map((c) => c.name);
     expect(names).toContain('a-clnp-units');
     expect(names).not.toContain('b-clnp-units');
+    expect(names).toContain('a-pruning-loss');
+    expect(names).not.toContain('b-pruning-loss');
     expect(names.filter((n) => n.startsWith('b-'))).toEqual(['b-acc', 'b-learning-curve', 'b-accuracy-matrix', 'b-bwt-forgetting', 'b-wall-time', 'b-samples-per-second']);
+  });
+
+  it('plots the pruning loss per task averaged over runs (fixtures: 0.5 pp + 0.1 pp × seed % 2)', () => {
+    const chart = buildCharts(aggregate(runSet({ methods: ['clnp', 'naive'], seeds: 2, T: 3 }))).find((c) => c.name.endsWith('pruning-loss'))!;
+    const values = (chart.spec as { data: { values: { method: string; task: number; mean: number; n: number }[] } }).data.values;
+    expect(values.map((v) => v.method)).toEqual(['clnp', 'clnp', 'clnp']); // naive records none
+    expect(values[1].task).toBe(2);
+    expect(values[1].n).toBe(4);
+    expect(values[1].mean).toBeCloseTo(((0.5 + 0.6) * 2) / 4, 10);
   });
 
   it('plots the units averaged over runs (free units after task 1 = 64 − round(0.2·64) − seed % 2)', () => {

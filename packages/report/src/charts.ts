@@ -6,12 +6,13 @@ import { heatmapChart } from './charts/heatmap.js';
 import { learningCurveChart } from './charts/learning-curve.js';
 import { accChart, bwtForgettingChart, throughputChart, wallTimeChart } from './charts/per-method.js';
 import { publishedChart } from './charts/published.js';
+import { pruningLossChart } from './charts/pruning-loss.js';
 import { unitsChart } from './charts/units.js';
 
 /** `published`: suite name → the published numbers its results directory carries (a chart beside ACC). */
 export function buildCharts(agg: Aggregate, published: Record<string, Published> = {}): Chart[] {
   return agg.suites.filter((s) => s.methods.some((m) => m.runs.length)).flatMap((s) => {
-    const units = unitsChart(s);
+    const units = unitsChart(s), pruning = pruningLossChart(s, agg.labels);
     const pub = published[s.suite];
     return [
       accChart(s, agg.labels),
@@ -19,6 +20,7 @@ export function buildCharts(agg: Aggregate, published: Record<string, Published>
       learningCurveChart(s, agg.labels),
       heatmapChart(s, agg.labels),
       bwtForgettingChart(s, agg.labels),
+      ...(pruning ? [pruning] : []),
       ...(units ? [units] : []),
       wallTimeChart(s, agg.labels),
       throughputChart(s, agg.labels),

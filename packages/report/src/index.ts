@@ -6,6 +6,7 @@ export { splitLabels, type LabelSplit } from './row-labels.js';
 export { keepLatestVersions, newestVersion, type LeftOut } from './latest.js';
 export { pairedDifferences, CLNP_METHOD, type PairedDiff } from './paired.js';
 export { unitRecords, unitStats, UNIT_KINDS, type UnitRecord, type UnitStat, type UnitKind } from './clnp-units.js';
+export { pruningRecords, pruningLoss, pruningLossPerTask } from './pruning-loss.js';
 export { buildCharts } from './charts.js';
 export { comparePublished, verdictOf, publishedTable, VERDICT_NOTE, type PublishedComparison, type Verdict } from './published.js';
 export type { Chart } from './charts/common.js';

@@ -94,7 +94,9 @@ export function clnpDiagnostics(T: number, layers: number, units: number, jitter
       records.push({ task: t, layer: l, free, active: taken + reused, reused });
     }
   }
-  return { clnp: { layers: records } };
+  // pruning loss: 0.5 pp per task, plus 0.1 pp per jitter step
+  const pruning = { tasks: [...Array(T).keys()].map((task) => ({ task, testAccBeforePruning: 0.97, testAccAfterConsolidation: 0.965 - 0.001 * jitter })) };
+  return { clnp: { layers: records }, pruning };
 }
 
 /**

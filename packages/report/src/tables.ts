@@ -6,6 +6,7 @@
 import type { Aggregate, MethodAggregate, SuiteAggregate } from './aggregate.js';
 import { METRIC_TITLES, shownMetrics, type MetricName } from './metric-names.js';
 import type { TunedEntry } from './protocol.js';
+import { pruningLoss } from './pruning-loss.js';
 import type { Stat } from './stats.js';
 
 export interface Table { header: string[]; rows: string[][]; numeric: boolean[] }
@@ -26,14 +27,21 @@ const METRIC_HEADERS: Record<MetricName, string> = { acc: 'ACC (%)', bwt: 'BWT (
 /** The suite's metrics (FWT only where a shared head defines it, core/metrics.ts). */
 const metricsOf = (suite: SuiteAggregate) => shownMetrics(suite.methods.flatMap((m) => m.runs));
 
+/** Pruning loss per method (pruning-loss.ts), or null when no method of the suite records it. */
+function pruningLosses(suite: SuiteAggregate): Stat[] | null {
+  const losses = suite.methods.map(pruningLoss);
+  return losses.some((s) => s.n > 0) ? losses : null;
+}
+
 export function methodTable(suite: SuiteAggregate): Table {
-  const metrics = metricsOf(suite);
+  const metrics = metricsOf(suite), pruning = pruningLosses(suite);
   return {
-    header: ['method', 'runs', 'failed', ...metrics.map((k) => METRIC_HEADERS[k]), 'wall time (s)', 'gradient steps', 'samples/s', 'peak RSS (MiB)'],
-    numeric: [false, true, true, ...metrics.map(() => true), true, true, true, true],
-    rows: suite.methods.map((m) => [
+    header: ['method', 'runs', 'failed', ...metrics.map((k) => METRIC_HEADERS[k]), ...(pruning ? ['pruning loss (pp)'] : []), 'wall time (s)', 'gradient steps', 'samples/s', 'peak RSS (MiB)'],
+    numeric: [false, true, true, ...metrics.map(() => true), ...(pruning ? [true] : []), true, true, true, true],
+    rows: suite.methods.map((m, i) => [
       m.label, String(m.runs.length), String(m.failed.length),
       ...metrics.map((k) => meanCi(m.metrics[k], 100)),
+      ...(pruning ? [meanCi(pruning[i], 100)] : []),
       meanCi(m.wallSeconds, 1, sigDigits(m.wallSeconds)), meanCi(m.steps, 1, 0), meanCi(m.samplesPerSecond, 1, sigDigits(m.samplesPerSecond)),
       meanCi({ ...m.peakRssBytes, mean: m.peakRssBytes.mean / 2 ** 20, ci95: m.peakRssBytes.ci95 / 2 ** 20 }, 1, 0),
     ]),
@@ -45,6 +53,7 @@ export function detailTable(suite: SuiteAggregate): Table {
   const rows: string[][] = [];
   const quantities: [string, (m: MethodAggregate) => Stat, number, number][] = [
     ...metricsOf(suite).map((k) => [`${METRIC_TITLES[k]} (%)`, (m: MethodAggregate) => m.metrics[k], 100, 2] as [string, (m: MethodAggregate) => Stat, number, number]),
+    ...(pruningLosses(suite) ? [['pruning loss (pp)', pruningLoss, 100, 2] as [string, (m: MethodAggregate) => Stat, number, number]] : []),
     ['wall time (s)', (m) => m.wallSeconds, 1, 3],
     ['samples/s', (m) => m.samplesPerSecond, 1, 0],
   ];

@@ -18,7 +18,7 @@ describe('writeReport', () => {
     const dir = tmp();
     const out = await writeReport(results, dir, { resultsDirs: ['results/a', 'results/b'], now: new Date('2026-03-01T12:00:00Z') });
     expect(out.warnings).toEqual([]);
-    expect(out.charts.map((c) => c.name)).toEqual(['toy-acc', 'toy-learning-curve', 'toy-accuracy-matrix', 'toy-bwt-forgetting', 'toy-clnp-units', 'toy-wall-time', 'toy-samples-per-second']);
+    expect(out.charts.map((c) => c.name)).toEqual(['toy-acc', 'toy-learning-curve', 'toy-accuracy-matrix', 'toy-bwt-forgetting', 'toy-pruning-loss', 'toy-clnp-units', 'toy-wall-time', 'toy-samples-per-second']);
     for (const c of out.charts) {
       expect(JSON.parse(readFileSync(join(dir, `${c.name}.vl.json`), 'utf8'))).toEqual(JSON.parse(JSON.stringify(c.spec)));
       expect(readFileSync(join(dir, `${c.name}.svg`), 'utf8')).toMatch(/^<svg[^>]*class="marks"/);
@@ -61,7 +61,7 @@ describe('writeReport', () => {
     expect(markup).not.toMatch(/<script[^>]+src=|<link[^>]+href=|<img[^>]+src=|url\(/i);
     expect(markup).not.toMatch(/(src|href)="https?:/);
     const specs = JSON.parse(html.match(/<script type="application\/json" id="clbench-specs">(.*?)<\/script>/s)![1]);
-    expect(Object.keys(specs)).toHaveLength(7);
+    expect(Object.keys(specs)).toHaveLength(8);
   });
 
   it('100 runs: report in under 5 s (goal; most of it PNG rendering)', async () => {

@@ -164,6 +164,25 @@ describe('CLNP pruning, checked by a second code path', () => {
   });
 });
 
+describe('CLNP fine-tuning runs without the L1 term', () => {
+  it('the activity penalty is α·mean activity while training a task and 0 while fine-tuning it', async () => {
+    await initBackend('wasm');
+    const alpha = 0.2, method = clnp.create(clnp.hyperparameters.parse({ alpha, fineTuneEpochs: 1 })) as Clnp;
+    const seen: { phase: string; value: number }[] = [];
+    const probe = (phase: string, ctx: MethodContext) => seen.push({ phase, value: tf.tidy(() => method.activityPenalty!([tf.ones([4, 32]), tf.ones([4, 32])], ctx).dataSync()[0]) });
+    const spy: ContinualMethod = Object.assign(Object.create(method) as ContinualMethod, {
+      afterTask(task: TaskData, ctx: MethodContext, tools: TaskTools) {
+        probe('training', ctx);
+        return method.afterTask!(task, ctx, { ...tools, train: (t: TaskData, e: number) => { probe('fine-tuning', ctx); tools.train(t, e); } });
+      },
+    });
+    await trainContinual({ scenario: scenario(false, 2), network: mlp, training, method: spy, rng: new Rng(7) });
+    // training task 0: every unit is free, activity 1 everywhere → α/L·Σ_l mean(1) = α
+    expect(seen[0]).toEqual({ phase: 'training', value: expect.closeTo(alpha, 6) });
+    expect(seen.filter((s) => s.phase === 'fine-tuning').map((s) => s.value)).toEqual([0, 0]);
+  });
+});
+
 describe('CLNP sparsity modes at their defaults', () => {
   it('each mode has its own α and both learn every task well above chance (before any fine-tuning)', async () => {
     await initBackend('wasm');

@@ -1,8 +1,9 @@
-import { buildNetwork, initBackend, Rng, tf, trainContinual, type ContinualMethod, type MethodContext, type NetworkConfig, type Network, type PruningRecord, type Scenario, type Split, type TaskData, type TaskTools } from '@clbench/core';
+import { accuracy, buildNetwork, initBackend, Rng, tf, trainContinual, type ContinualMethod, type MethodContext, type NetworkConfig, type Network, type PruningRecord, type Scenario, type Split, type TaskData, type TaskTools } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { describe, expect, it } from 'vitest';
 import { clnp, DEFAULT_ALPHA, type Clnp, type ClnpTaskDiagnostics } from './clnp.js';
 import { chooseThresholds, keepMasks, PRUNE_ALL } from './prune.js';
+import { reusedByAblation, reusedByEffectDense } from './reuse.js';
 import { capacityWarning, FREE } from './units.js';
 
 const training = { optimizer: 'adam' as const, lr: 2e-3, epochs: 2, batchSize: 32, validationFraction: 0.15 };
@@ -161,6 +162,29 @@ describe('CLNP pruning, checked by a second code path', () => {
     const { logits, checks } = await trainAndWatch(mlp, false, { fineTuneEpochs: 1, weightDecay: 1e-4 }, 3);
     for (let j = 0; j < 3; j++) for (let i = j + 1; i < 3; i++) expect(Array.from(logits[i][j])).toEqual(Array.from(logits[j][j]));
     for (const c of checks) expect(c.severedNonZero).toBe(0);
+  });
+});
+
+describe('CLNP reuse on a trained network', () => {
+  it('weight-cutting with full forward passes and the cached-activation computation agree, and match the diagnostics', async () => {
+    await initBackend('wasm');
+    const sc = scenario(false, 4);
+    const method = clnp.create(clnp.hyperparameters.parse({})) as Clnp;
+    const tol = clnp.hyperparameters.parse({}).reuseTolerance;
+    const full: number[][] = [];
+    const res = await trainContinual({
+      scenario: sc, network: mlp, training, method, rng: new Rng(7),
+      onTaskEnd: (t, net) => {
+        const val = sc.tasks[t].validation;
+        const a = reusedByAblation(net, method.owners, t, t, () => accuracy(net, val, t), tol);
+        expect(reusedByEffectDense(net, method.owners, t, t, val, tol)).toEqual(a);
+        full.push(a.reused);
+      },
+    });
+    const diag = (res.diagnostics.clnp as { tasks: ClnpTaskDiagnostics[] }).tasks;
+    expect(diag.map((d) => d.layers.map((l) => l.reused))).toEqual(full);
+    expect(full[0]).toEqual([0, 0]); // nothing earlier to reuse
+    expect(full.flat().some((n) => n > 0)).toBe(true);
   });
 });
 

@@ -150,7 +150,7 @@ function create(hp: Hp): Clnp {
       // Step 5: freeze tasks ≤ t; the next task trains free units only.
       setTrainableMasks(net, owners, 'free');
       const t1 = performance.now();
-      const reuse = reusedByEffect(net, owners, task.id, head, () => tools.accuracy(val, head), hp.reuseTolerance);
+      const reuse = reusedByEffect(net, owners, task.id, head, val, hp.reuseTolerance);
       tasks.push({
         task: task.id, thresholds: choice.thetas, searchSeconds, searchEvaluations: choice.evaluations, valAccUnpruned, valAccPruned: choice.accuracy,
         valAccFinal: hp.fineTuneEpochs > 0 ? tools.accuracy(val, head) : choice.accuracy,

@@ -4,7 +4,7 @@
  */
 import { accuracy, buildNetwork, initBackend, Rng, tf, type Network, type Split } from '@clbench/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { reusedByEffect } from './reuse.js';
+import { reusedByAblation, reusedByEffectDense } from './reuse.js';
 import { FREE, UnitOwners } from './units.js';
 
 /** 400 points in [0, 1]²; label 1 iff x0 − x1 > 0.01 (the decision rule the nets below implement). */
@@ -23,6 +23,14 @@ function owners(net: Network, perLayer: number[][]): UnitOwners {
   return o;
 }
 
+/** Both computations of the trials (weights cut + full forward; cached activations), which must agree. */
+function both(net: Network, own: UnitOwners, split: Split, tolerance: number) {
+  const full = reusedByAblation(net, own, 1, 1, () => accuracy(net, split, 1), tolerance);
+  const dense = reusedByEffectDense(net, own, 1, 1, split, tolerance);
+  expect(dense).toEqual(full);
+  return full;
+}
+
 describe('reusedByEffect', () => {
   beforeAll(async () => { await initBackend('cpu'); });
   const split = data();
@@ -38,7 +46,7 @@ describe('reusedByEffect', () => {
     const acc = () => accuracy(net, split, 1);
     expect(acc()).toBe(1);
     const before = snapshot(net);
-    const r = reusedByEffect(net, owners(net, [[0, 0, 1]]), 1, 1, acc, 0.005);
+    const r = both(net, owners(net, [[0, 0, 1]]), split, 0.005);
     expect(r.reused).toEqual([1]); // u0 only: u1 has non-zero weights into the head but no effect
     expect(r.evaluations).toBe(3); // base + one trial per connected earlier unit
     expect(snapshot(net)).toEqual(before); // every weight restored bit for bit
@@ -60,13 +68,13 @@ describe('reusedByEffect', () => {
     expect(acc()).toBe(1);
     const before = snapshot(net);
     const own = owners(net, [[0, 0, FREE], [0, 1, FREE]]);
-    const r = reusedByEffect(net, own, 1, 1, acc, 0.005);
+    const r = both(net, own, split, 0.005);
     // layer 0: u0 (feeds v1, the task's unit) is reused, u1 (connected with weight 5, always 0) is not;
     // layer 1: v0 (task 0's, connected to the head, cancels) is not
     expect(r.reused).toEqual([1, 0]);
     expect(snapshot(net)).toEqual(before);
     // a task with no units of its own in layer 1 reads layer 0 through nobody: nothing reused there
-    const none = reusedByEffect(net, owners(net, [[0, 0, FREE], [0, 0, FREE]]), 1, 1, acc, 0.005);
+    const none = both(net, owners(net, [[0, 0, FREE], [0, 0, FREE]]), split, 0.005);
     expect(none.reused[0]).toBe(0);
     net.dispose();
   });
@@ -81,8 +89,8 @@ describe('reusedByEffect', () => {
     const own = owners(net, [[0, 0, 1]]);
     const drop = 1 - (() => { set(net.heads[1].W, [0, 0, 0.5, 0.5, 0.1, 0]); const a = acc(); set(net.heads[1].W, [0, 10, 0.5, 0.5, 0.1, 0]); return a; })();
     expect(drop).toBeGreaterThan(0.3);
-    expect(reusedByEffect(net, own, 1, 1, acc, drop - 1e-9).reused).toEqual([1]);
-    expect(reusedByEffect(net, own, 1, 1, acc, drop).reused).toEqual([0]);
+    expect(both(net, own, split, drop - 1e-9).reused).toEqual([1]);
+    expect(both(net, own, split, drop).reused).toEqual([0]);
     net.dispose();
   });
 });

@@ -17,21 +17,35 @@
  * threshold cannot guarantee. Limits, stated: units are ablated one at a time, so two
  * redundant units that each alone can be spared both count as not reused; and only direct
  * reads count (t reading earlier unit j of layer l+1, which reads i, is reuse of j, not of i).
- * Cost: one validation pass per earlier unit with a non-zero weight into t's units.
- * Every weight is restored bit for bit after each trial.
+ * Two computations of the same trials:
+ *  - `reusedByAblation` (any network): cut the weights, run the network on the split, restore
+ *    every weight bit for bit — one full validation pass per earlier unit;
+ *  - `reusedByEffectDense` (dense layers only, used when it applies): cutting unit i's weights
+ *    into t's units of layer l+1 changes only their pre-activations, by −a_i·W[i, u], so each
+ *    trial starts from activations cached once and recomputes only layers above l — for the
+ *    last hidden layer a rank-1 change of t's logits. Tests check both give the same answer.
  */
-import { tf, type Network } from '@clbench/core';
+import { accuracy, tf, type Network, type Split } from '@clbench/core';
 import type { UnitOwners } from './units.js';
 
 export interface ReuseResult { reused: number[]; evaluations: number }
 
-/** Per hidden layer, the number of earlier tasks' units that task `task` (head `head`) reuses by effect. */
-export function reusedByEffect(net: Network, owners: UnitOwners, task: number, head: number, accuracy: () => number, tolerance: number): ReuseResult {
+/** Per hidden layer, the number of earlier tasks' units that task `task` (head `head`) reuses by effect, measured on `split`. */
+export function reusedByEffect(net: Network, owners: UnitOwners, task: number, head: number, split: Split, tolerance: number): ReuseResult {
+  return net.layers.every((l) => l.kind === 'dense')
+    ? reusedByEffectDense(net, owners, task, head, split, tolerance)
+    : reusedByAblation(net, owners, task, head, () => accuracy(net, split, head), tolerance);
+}
+
+/** Earlier tasks' units of layer l (owner in [0, task)). */
+const earlierUnits = (owners: UnitOwners, l: number, task: number) => [...owners.owner[l].keys()].filter((i) => owners.owner[l][i] >= 0 && owners.owner[l][i] < task);
+
+/** The trials by cutting weights and running the whole network (`accuracy` evaluates it). */
+export function reusedByAblation(net: Network, owners: UnitOwners, task: number, head: number, accuracy: () => number, tolerance: number): ReuseResult {
   const L = net.layers.length;
   const base = accuracy();
   let evaluations = 1;
   const reused = net.layers.map((_, l) => {
-    const own = owners.owner[l];
     // the weights that read layer l for task t: t's units of layer l+1, or t's head
     const last = l + 1 === L;
     const target = last ? net.heads[head].W : net.layers[l + 1].W;
@@ -40,8 +54,7 @@ export function reusedByEffect(net: Network, owners: UnitOwners, task: number, h
     const readsFor = (c: number) => last || owners.owner[l + 1][c] === task;
     const original = Float32Array.from(target.dataSync());
     let count = 0;
-    for (let i = 0; i < own.length; i++) {
-      if (own[i] < 0 || own[i] >= task) continue; // free, or not an earlier task's unit
+    for (const i of earlierUnits(owners, l, task)) {
       const cut = Float32Array.from(original);
       let connected = false;
       for (let r = 0; r < cut.length / cols; r++) {
@@ -58,4 +71,47 @@ export function reusedByEffect(net: Network, owners: UnitOwners, task: number, h
     return count;
   });
   return { reused, evaluations };
+}
+
+/**
+ * The same trials for dense networks, from cached activations (evaluation mode: no dropout).
+ * Layer l+1's pre-activation with unit i cut from t's units u: P[:, u] − a_i·W[i, u]; then the
+ * layers above are recomputed from it. A trial whose cut weights are all zero is skipped.
+ */
+export function reusedByEffectDense(net: Network, owners: UnitOwners, task: number, head: number, split: Split, tolerance: number): ReuseResult {
+  const L = net.layers.length, H = net.heads[head];
+  let evaluations = 0;
+  return tf.tidy(() => {
+    const y = tf.tensor1d(split.y, 'int32');
+    const acc = (logits: tf.Tensor) => logits.argMax(1).equal(y).sum().dataSync()[0] / Math.max(split.n, 1);
+    const { activations, logits } = net.forward(tf.tensor2d(split.x, [split.n, split.x.length / split.n]), head);
+    const base = acc(logits);
+    evaluations++;
+    /** logits of head `head` from layer k's output h (layers k+1.. recomputed) */
+    const above = (h: tf.Tensor, k: number): tf.Tensor => {
+      for (let j = k + 1; j < L; j++) h = tf.relu(tf.matMul(h as tf.Tensor2D, net.layers[j].W as tf.Tensor2D).add(net.layers[j].b));
+      return tf.matMul(h as tf.Tensor2D, H.W as tf.Tensor2D).add(H.b);
+    };
+    const reused = net.layers.map((_, l) => {
+      const last = l + 1 === L;
+      const W = last ? H.W : net.layers[l + 1].W;
+      const cols = W.shape[1]!;
+      const Wd = W.dataSync();
+      const reads = Float32Array.from({ length: cols }, (_c, c) => (last || owners.owner[l + 1][c] === task ? 1 : 0));
+      const out = last ? logits : tf.matMul(activations[l] as tf.Tensor2D, W as tf.Tensor2D).add(net.layers[l + 1].b); // logits, or layer l+1's pre-activation
+      let count = 0;
+      for (const i of earlierUnits(owners, l, task)) {
+        const row = Float32Array.from(reads, (r, c) => r * Wd[i * cols + c]);
+        if (row.every((v) => v === 0)) continue;
+        const trial = tf.tidy(() => {
+          const changed = out.sub(tf.outerProduct(activations[l].slice([0, i], [split.n, 1]).reshape([split.n]) as tf.Tensor1D, tf.tensor1d(row)));
+          return acc(last ? changed : above(tf.relu(changed), l + 1));
+        });
+        evaluations++;
+        if (base - trial > tolerance) count++;
+      }
+      return count;
+    });
+    return { reused, evaluations };
+  });
 }

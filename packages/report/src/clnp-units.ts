@@ -10,9 +10,9 @@
  *   layer   0-based index of the hidden layer (dense or conv; dropout layers are not counted)
  *   free    units (neurons / filters) of the layer not yet allocated to any task
  *   active  units the task made active (allocated to it by pruning; reused units are counted apart)
- *   reused  units of earlier tasks this task uses by effect: cutting the unit's weights into the task's own
- *           units of the next layer (or its head) lowers the task's validation accuracy by more than a
- *           tolerance (packages/methods/clnp/src/reuse.ts)
+ *   reused  units of earlier tasks this task uses; CLNP counts them by effect: cutting the unit's weights
+ *           into the task's own units of the next layer (or its head) lowers the task's validation
+ *           accuracy by more than a tolerance (packages/methods/clnp/src/reuse.ts)
  *
  * One record per (task, layer). Counts are averaged over runs per method label.
  */

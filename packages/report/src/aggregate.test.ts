@@ -100,7 +100,7 @@ describe('FWT only where a shared head defines it', () => {
   it('task-incremental (FWT null): no FWT column, no ΔFWT column, no FWT statistics', () => {
     const s = aggregate([okRun({ method: 'clnp', R }), okRun({ method: 'naive', R })]).suites[0];
     expect(s.methods[0].metrics.fwt.n).toBe(0);
-    expect(methodTable(s).header).toEqual(['method', 'runs', 'failed', 'ACC (%)', 'BWT (pp)', 'forgetting (pp)', 'wall time (s)', 'samples/s', 'peak RSS (MiB)']);
+    expect(methodTable(s).header).toEqual(['method', 'runs', 'failed', 'ACC (%)', 'BWT (pp)', 'forgetting (pp)', 'wall time (s)', 'gradient steps', 'samples/s', 'peak RSS (MiB)']);
     expect(pairedTable(s).header.some((h) => h.includes('FWT'))).toBe(false);
     expect(methodTable(s).rows[0]).toHaveLength(methodTable(s).header.length);
   });

@@ -25,7 +25,7 @@
  *    trial starts from activations cached once and recomputes only layers above l — for the
  *    last hidden layer a rank-1 change of t's logits. Tests check both give the same answer.
  */
-import { accuracy, tf, type Network, type Split } from '@clbench/core';
+import { accuracy, featureCount, rowsOf, tf, type Network, type Split } from '@clbench/core';
 import type { UnitOwners } from './units.js';
 
 export interface ReuseResult { reused: number[]; evaluations: number }
@@ -79,12 +79,14 @@ export function reusedByAblation(net: Network, owners: UnitOwners, task: number,
  * layers above are recomputed from it. A trial whose cut weights are all zero is skipped.
  */
 export function reusedByEffectDense(net: Network, owners: UnitOwners, task: number, head: number, split: Split, tolerance: number): ReuseResult {
+  if (split.n === 0) return { reused: net.layers.map(() => 0), evaluations: 0 };
   const L = net.layers.length, H = net.heads[head];
   let evaluations = 0;
   return tf.tidy(() => {
     const y = tf.tensor1d(split.y, 'int32');
     const acc = (logits: tf.Tensor) => logits.argMax(1).equal(y).sum().dataSync()[0] / Math.max(split.n, 1);
-    const { activations, logits } = net.forward(tf.tensor2d(split.x, [split.n, split.x.length / split.n]), head);
+    const x = rowsOf(split, Array.from({ length: split.n }, (_, i) => i)); // a view split stays a view (its x is not cached)
+    const { activations, logits } = net.forward(tf.tensor2d(x, [split.n, featureCount(split)]), head);
     const base = acc(logits);
     evaluations++;
     /** logits of head `head` from layer k's output h (layers k+1.. recomputed) */

@@ -21,9 +21,11 @@ export function publishedChart(suite: SuiteAggregate, published: Published, labe
   }] : []));
   const ours = compared.flatMap((r) => (r.ours ? [{ method: r.label, source: OURS, mean: num(r.ours.mean), lo: num(r.ours.mean - r.ours.ci95), hi: num(r.ours.mean + r.ours.ci95), runs: r.ours.n }] : []));
   const metric = published.metric;
-  const runs = suite.methods.filter((m) => order.includes(m.label)).flatMap((m) => m.runs.map((r) => ({
-    method: m.label, source: OURS, value: 100 * r.metrics[metric], seed: r.seed, ordering: r.ordering.join(','),
-  })));
+  // runs where the metric is undefined (FWT with one head per task is null) draw no dot
+  const runs = suite.methods.filter((m) => order.includes(m.label)).flatMap((m) => m.runs.flatMap((r) => {
+    const v = r.metrics[metric];
+    return v === null ? [] : [{ method: m.label, source: OURS, value: 100 * v, seed: r.seed, ordering: r.ordering.join(',') }];
+  }));
 
   const unit = metric === 'acc' ? '%' : 'pp';
   const scale = { zero: false, padding: 8, ...(metric === 'acc' ? { domainMax: 100, clamp: true, nice: true } : {}) };

@@ -197,7 +197,7 @@ describe('CLNP fine-tuning runs without the L1 term', () => {
     const spy: ContinualMethod = Object.assign(Object.create(method) as ContinualMethod, {
       afterTask(task: TaskData, ctx: MethodContext, tools: TaskTools) {
         probe('training', ctx);
-        return method.afterTask!(task, ctx, { ...tools, train: (t: TaskData, e: number) => { probe('fine-tuning', ctx); tools.train(t, e); } });
+        return method.afterTask!(task, ctx, { ...tools, train: (t: TaskData, e: number) => { probe('fine-tuning', ctx); return tools.train(t, e); } });
       },
     });
     await trainContinual({ scenario: scenario(false, 2), network: mlp, training, method: spy, rng: new Rng(7) });

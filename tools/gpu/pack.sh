@@ -2,7 +2,8 @@
 # Pack what tools/gpu/check.sh needs on a GPU machine that has no network and no Node:
 #   DIR/node.xz          this machine's Node binary (xz)
 #   DIR/clbench.tar.xz   the built workspace (packages/*/dist, benchmarks, tools/gpu) and the
-#                        runtime node_modules pruned to what Node loads (no browser bundles,
+#                        runtime node_modules pruned to what Node loads (the CLI loads the report
+#                        package, so vega and resvg stay; no browser bundles,
 #                        source maps, dev tools, or other platforms' dawn.node)
 # Usage (repository root, after `npm run build`): tools/gpu/pack.sh [DIR]   (default .gpu)
 set -euo pipefail
@@ -12,7 +13,7 @@ dir=${1:-.gpu}
 [ -f node_modules/webgpu/dist/linux-x64/dawn.node ] || { echo "pack.sh: the optional package webgpu is not installed (npm install)" >&2; exit 2; }
 mkdir -p "$dir"
 [ -f "$dir/node.xz" ] || xz -T0 -6 -c "$(command -v node)" >"$dir/node.xz"
-devtools='typescript|nx|@nx|vitest|@vitest|vite|rolldown|@rolldown|playwright-core|lightningcss.*|core-js|@types|@resvg|vega.*|@tensorflow|esbuild|@esbuild'
+devtools='typescript|nx|@nx|vitest|@vitest|vite|rolldown|@rolldown|playwright-core|lightningcss.*|core-js|@types|@tensorflow|esbuild|@esbuild'
 {
   echo package.json
   find benchmarks tools/gpu -type f

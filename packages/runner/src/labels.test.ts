@@ -11,7 +11,7 @@ describe('method entries and their report labels', () => {
   it('two entries of one method with different hyper-parameters and no labels are refused, naming both', () => {
     const refuse = () => tinySuite({ methods: [{ name: 'naive' }, clnp({}), clnp({ alpha: 0.00001 })] });
     expect(refuse).toThrow(InputError);
-    expect(refuse).toThrow('<suite>: methods[1] and methods[2] would both be reported as "clnp" but differ in hyperparameters.alpha (0.2 vs 0.00001); give each a distinct "label"');
+    expect(refuse).toThrow('<suite>: methods[1] and methods[2] would both be reported as "clnp" but differ in hyperparameters.alpha (0.0001 vs 0.00001); give each a distinct "label"');
   });
 
   it('the same label written on two different methods is refused too', () => {

@@ -61,7 +61,7 @@ describe('two CLNP entries in one suite', () => {
     const r = clbench('run', file, '--out', at('two-clnp-refused'));
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([
-      `clbench: ${file}: methods[0] and methods[1] would both be reported as "clnp" but differ in hyperparameters.alpha (0.2 vs 0.00001); give each a distinct "label"`,
+      `clbench: ${file}: methods[0] and methods[1] would both be reported as "clnp" but differ in hyperparameters.alpha (0.0001 vs 0.00001); give each a distinct "label"`,
     ]);
     expect(existsSync(at('two-clnp-refused'))).toBe(false);
   });

@@ -128,6 +128,10 @@ export interface MethodDefinition<S extends z.ZodType = z.ZodType> {
   /** Epochs afterTask trains per task (CLNP fine-tuning, PackNet retraining); 0 when absent.
    *  Under the equal-steps budget they come out of the task's epochs (budget.ts). */
   consolidationEpochs?(hp: z.infer<S>): number;
+  /** Samples beyond the training batch that each step passes forward and backward once the
+   *  method's memory is filled (ER's replay batch, A-GEM's reference batch); 0 when absent.
+   *  The bench compares such a method with naive stepping on as many samples: its cost floor. */
+  extraSamplesPerStep?(hp: z.infer<S>, batchSize: number): number;
 }
 
 /** Helper keeping the schema's inferred type attached to `create`. */

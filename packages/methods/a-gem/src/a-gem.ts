@@ -29,6 +29,7 @@ export const aGem = defineMethod({
   supports: ['task', 'domain', 'class'],
   hyperparameters,
   create: (hp) => new AGem(hp),
+  extraSamplesPerStep: (hp) => hp.referenceBatchSize,              // the memory batch of g_ref, Eq. 10
 });
 
 /** Eq. 11 on gradients by name: g − (min(g·g_ref, 0) / g_ref·g_ref) · g_ref; a name absent from `ref` has g_ref = 0.

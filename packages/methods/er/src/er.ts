@@ -29,6 +29,7 @@ export const er = defineMethod({
   supports: ['task', 'domain', 'class'],
   hyperparameters,
   create: (hp) => new Er(hp),
+  extraSamplesPerStep: (hp, batchSize) => hp.replayBatchSize ?? batchSize, // |B_M|, Alg. 1
 });
 
 export class Er implements ContinualMethod {

@@ -6,7 +6,10 @@
  * `x` is then computed in full on first read, so the training loop never reads it).
  */
 export interface Split {
-  x: Float32Array;   // [n * prod(inputShape)]
+  /** [n * prod(inputShape)]. On a view (`view` set) reading x computes every row and keeps the
+   *  copy (~190 MB for full MNIST's training set): library code reads rows through copyRow,
+   *  rowsOf, gather or forEachBatch instead (views.test.ts checks no source file reads it). */
+  x: Float32Array;
   y: Int32Array;     // [n], labels in the task's output space
   n: number;
   view?: SplitView;

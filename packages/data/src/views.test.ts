@@ -6,7 +6,7 @@
  * path below is that code, frozen (packages/data/src/{scenarios,rotate,dataset,idx,
  * mnist-embedded}.ts at commit 02b681f), reduced to the split / permuted / rotated cases.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Rng, type ScenarioConfig } from '@clbench/core';
@@ -145,5 +145,24 @@ describe.each([
         expect(bits(t[part].x).equals(bits(then[k][part].x)), `task ${k} ${part} pixels`).toBe(true);
       }
     });
+  });
+});
+
+describe('no library source reads a split view\'s x (it would copy the whole split, Split.x in core/task.ts)', () => {
+  it('every non-test .ts file under packages/ reads samples through copyRow / rowsOf / gather / forEachBatch', () => {
+    const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) { if (e.name !== 'node_modules' && e.name !== 'dist') walk(path); continue; }
+        if (!e.name.endsWith('.ts') || e.name.endsWith('.test.ts') || e.name.endsWith('.d.ts') || path.endsWith(join('core', 'src', 'batches.ts'))) continue;
+        readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
+          if (/\b(split|train|test|validation|task\.\w+)\.x\b/.test(line)) offenders.push(`${path}:${i + 1}: ${line.trim()}`);
+        });
+      }
+    };
+    walk(root);
+    expect(offenders).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@
 import { tf } from './backend.js';
 import type { Param } from './network.js';
 import type { TrainingConfig } from './schemas/suite.js';
+import { fusedAdam, hasFusedAdam } from './webgpu-adam.js';
 
 export interface Optimizer {
   /** Apply grads (by variable name) to params; `masks` multiply the updates. */
@@ -43,6 +44,7 @@ class Adam implements Optimizer {
   step(params: Param[], grads: Record<string, tf.Tensor>, masks: Map<string, tf.Tensor>): void {
     this.t++;
     const lrT = (this.lr * Math.sqrt(1 - this.beta2 ** this.t)) / (1 - this.beta1 ** this.t);
+    const fused = hasFusedAdam();
     tf.tidy(() => {
       for (const { name, variable } of params) {
         const g = grads[name];
@@ -52,10 +54,15 @@ class Adam implements Optimizer {
           m = tf.variable(tf.zerosLike(variable), false); v = tf.variable(tf.zerosLike(variable), false);
           this.m.set(name, m); this.v.set(name, v);
         }
-        m.assign(m.mul(this.beta1).add(g.mul(1 - this.beta1)));
-        v.assign(v.mul(this.beta2).add(g.square().mul(1 - this.beta2)));
-        const upd = m.div(v.sqrt().add(this.eps)).mul(lrT);
         const mask = masks.get(name);
+        if (fused && (!mask || tf.util.arraysEqual(mask.shape, variable.shape))) {   // webgpu: the same update in 3 kernels (webgpu-adam.ts)
+          const [w2, m2, v2] = fusedAdam(variable, g, m, v, mask, { beta1: this.beta1, beta2: this.beta2, lrT, eps: this.eps });
+          m.assign(m2); v.assign(v2); variable.assign(w2);
+          continue;
+        }
+        m.assign(m.mul(this.beta1).add(g.mul(1 - this.beta1)));          // Alg. 1, line 7
+        v.assign(v.mul(this.beta2).add(g.square().mul(1 - this.beta2))); // line 8
+        const upd = m.div(v.sqrt().add(this.eps)).mul(lrT);              // line 12, bias corrections in lrT
         variable.assign(variable.sub(mask ? upd.mul(mask) : upd));
       }
     });

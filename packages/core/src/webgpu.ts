@@ -7,7 +7,9 @@
  * own) honours the Dawn flags, which is how a process picks its GPU.
  *
  * Environment (read once, by the process or worker thread that initialises the backend):
- *   CLBENCH_DAWN_BACKEND  Dawn backend: vulkan (Linux default), null (computes nothing: CI), …
+ *   CLBENCH_DAWN_BACKEND  Dawn backend: vulkan (Linux default), null (computes nothing),
+ *                         opengles (with EGL_PLATFORM=surfaceless: Mesa's llvmpipe, a CPU
+ *                         that computes real numbers, slowly: CI's numeric WebGPU tests), …
  *   CLBENCH_GPU           which adapter: an index into Dawn's adapter list (what `--devices`
  *                         sets) or a substring of the adapter's name.
  *   CLBENCH_DAWN_TOGGLES  Dawn toggles to enable, comma-separated (e.g. skip_validation).
@@ -15,6 +17,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
+import { registerWebgpuAdam } from './webgpu-adam.js';
 
 /** What a run record says about the GPU it ran on. */
 export interface GpuAdapter {
@@ -31,7 +34,7 @@ export interface GpuAdapter {
 }
 
 interface DawnModule { create(flags: string[]): GPU; globals: Record<string, unknown> }
-type GPU = { requestAdapter(o?: { powerPreference?: string }): Promise<GPUAdapterLike | null> };
+type GPU = { requestAdapter(o?: { powerPreference?: string; featureLevel?: string }): Promise<GPUAdapterLike | null> };
 type GPUAdapterLike = { info: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter?: boolean } };
 
 const require = createRequire(import.meta.url);
@@ -81,22 +84,37 @@ async function findAdapter(real: boolean): Promise<GpuAdapter | null> {
   const dawn = await loadDawn();
   if (!dawn) return null;
   const dawnBackend = process.env.CLBENCH_DAWN_BACKEND || (process.platform === 'linux' ? 'vulkan' : '');
-  if (real && dawnBackend === 'null') return null;
+  if (real && (dawnBackend === 'null' || SOFTWARE_GL.has(dawnBackend))) return null;   // auto wants a GPU, not a stand-in
   const selector = process.env.CLBENCH_GPU || undefined;
   const flags = dawnBackend ? [`backend=${dawnBackend}`] : [];
   if (process.env.CLBENCH_DAWN_TOGGLES) flags.push(`enable-dawn-features=${process.env.CLBENCH_DAWN_TOGGLES}`);
   const available = dawnBackend ? await listAdapters(dawn, dawnBackend) : undefined;
   if (selector !== undefined) flags.push(`adapter=${adapterName(selector, available ?? [])}`);
-  const gpu = dawn.create(flags);
+  if (SOFTWARE_GL.has(dawnBackend)) process.env.EGL_PLATFORM ??= 'surfaceless';  // no display: Mesa's EGL without a window system
+  const gpu = compatible(dawn.create(flags), dawnBackend);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (!adapter || (real && adapter.info.isFallbackAdapter)) return null;
   Object.assign(globalThis, dawn.globals);
   const nav = ((globalThis as { navigator?: object }).navigator ??= {}) as { gpu?: GPU };
   Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
-  await import(TFJS_WEBGPU);
+  registerWebgpuAdam((await import(TFJS_WEBGPU)) as Parameters<typeof registerWebgpuAdam>[0]);
   const { vendor, architecture, device, description } = adapter.info;
   active = { vendor, architecture, device, description, dawnBackend: dawnBackend || 'default', selector, available };
   return active;
+}
+
+/** Dawn's OpenGL backends: here for Mesa's llvmpipe (software), so `auto` never takes them. */
+const SOFTWARE_GL = new Set(['opengl', 'opengles']);
+
+/** Dawn's OpenGL backends give adapters only at WebGPU's "compatibility" feature level; tfjs asks
+ *  for core. On them every requestAdapter (tfjs's own included) asks for compatibility. This is
+ *  how a CPU machine gets a computing WebGPU adapter: Mesa's llvmpipe through EGL
+ *  (CLBENCH_DAWN_BACKEND=opengles, EGL_PLATFORM=surfaceless; README, GPUs). */
+function compatible(gpu: GPU, dawnBackend: string): GPU {
+  if (!SOFTWARE_GL.has(dawnBackend)) return gpu;
+  const request = gpu.requestAdapter.bind(gpu);
+  Object.defineProperty(gpu, 'requestAdapter', { value: (o?: { powerPreference?: string }) => request({ ...o, featureLevel: 'compatibility' }), configurable: true });
+  return gpu;
 }
 
 /**

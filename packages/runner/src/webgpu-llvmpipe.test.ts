@@ -1,0 +1,128 @@
+/**
+ * WebGPU with real numbers on a CPU machine: Dawn's OpenGL ES backend over Mesa's llvmpipe
+ * (EGL, surfaceless; Debian libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri, installed by .ci/run).
+ * Unlike the null backend (webgpu.test.ts) llvmpipe computes, so here the numbers are checked:
+ * the fused Adam kernel (core/webgpu-adam.ts) against a float64 hand computation and against the
+ * written-out update on wasm, how many GPU programs a step dispatches, losses against wasm, and
+ * CLNP's and PackNet's zero forgetting bit for bit. llvmpipe is slow and compiles every shader on
+ * first use: networks are small. Skipped outside CI when llvmpipe is not installed; CI must run it.
+ */
+import { buildNetwork, fusedAdam, gpuAdapter, hasFusedAdam, headOf, initBackend, makeOptimizer, forEachBatch, Rng, tf, trainContinual } from '@clbench/core';
+import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
+import { getMethod } from '@clbench/methods';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const installed = (() => { try { createRequire(import.meta.url).resolve('webgpu'); return true; } catch { return false; } })();
+const llvmpipe = ['/usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0', '/usr/lib/aarch64-linux-gnu/libEGL_mesa.so.0'].some(existsSync);
+const mnist = loadEmbeddedMnist();
+const adam = { optimizer: 'adam' as const, lr: 5e-3, epochs: 1, batchSize: 64, validationFraction: 0.1 };
+
+/** Programs dispatched on the webgpu backend while `fn` runs. */
+function dispatches(fn: () => void): number {
+  const backend = tf.backend() as unknown as { runWebGPUProgram: (...a: unknown[]) => unknown };
+  const original = backend.runWebGPUProgram;
+  let n = 0;
+  backend.runWebGPUProgram = function (this: unknown, ...a: unknown[]) { n++; return original.apply(this, a); };
+  try { fn(); } finally { backend.runWebGPUProgram = original; }
+  return n;
+}
+
+/** The first `steps` losses of naive training (one permuted task) on a backend. */
+async function losses(backend: 'webgpu' | 'wasm', steps: number): Promise<number[]> {
+  await initBackend(backend);
+  const scenario = buildScenario(mnist, { type: 'permuted', incremental: 'domain', tasks: 1 }, { seed: 0, ordering: [], validationFraction: 0.1, image: false, limit: 60 });
+  const out: number[] = [];
+  await trainContinual({ scenario, network: { layers: [{ type: 'dense', units: 32 }, { type: 'dense', units: 32 }] }, training: { ...adam, epochs: 2 },
+    method: getMethod('naive').create({}), rng: new Rng(0), onProgress: (p) => { if (out.length < steps) out.push(p.loss); } });
+  return out;
+}
+
+describe.skipIf(!(installed && (llvmpipe || process.env.CI)))('webgpu on llvmpipe (real numbers, CPU)', () => {
+  const saved = process.env.CLBENCH_DAWN_BACKEND;
+  beforeAll(async () => {
+    process.env.CLBENCH_DAWN_BACKEND = 'opengles';
+    expect(await initBackend('auto')).not.toBe('webgpu');                    // a software stand-in is never auto's choice
+    expect(await initBackend('webgpu')).toBe('webgpu');
+  });
+  afterAll(async () => {
+    if (saved === undefined) delete process.env.CLBENCH_DAWN_BACKEND; else process.env.CLBENCH_DAWN_BACKEND = saved;
+    await tf.setBackend('wasm');
+  });
+
+  it('names the llvmpipe adapter and has the fused Adam kernel', () => {
+    expect(gpuAdapter()).toMatchObject({ dawnBackend: 'opengles', device: expect.stringMatching(/^llvmpipe/) });
+    expect(hasFusedAdam()).toBe(true);
+  });
+
+  it('fused Adam = Kingma & Ba Alg. 1 by hand (float64) and = the written-out update on wasm; masked entries bit for bit', async () => {
+    await initBackend('webgpu');
+    const rng = new Rng(5), n = 300, rand = (s: number) => Float32Array.from({ length: n }, () => (rng.next() - 0.5) * s);
+    const w = rand(2), g = rand(1), m = rand(0.1), v = Float32Array.from(rand(0.02), Math.abs), mask = Float32Array.from({ length: n }, (_, i) => (i % 3 ? 1 : 0));
+    const attrs = { beta1: 0.9, beta2: 0.999, lrT: 0.0123, eps: 1e-7 };
+    const outs = tf.tidy(() => fusedAdam(tf.tensor(w), tf.tensor(g), tf.tensor(m), tf.tensor(v), tf.tensor(mask), attrs));
+    const [w2, m2, v2] = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+    tf.dispose(outs);
+    for (let i = 0; i < n; i++) {
+      const mi = attrs.beta1 * m[i] + (1 - attrs.beta1) * g[i], vi = attrs.beta2 * v[i] + (1 - attrs.beta2) * g[i] * g[i];
+      const wi = w[i] - mask[i] * attrs.lrT * mi / (Math.sqrt(vi) + attrs.eps);
+      expect(Math.abs(m2[i] - mi)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(mi)));
+      expect(Math.abs(v2[i] - vi)).toBeLessThanOrEqual(1e-6 * Math.max(1e-3, Math.abs(vi)));
+      expect(Math.abs(w2[i] - wi)).toBeLessThanOrEqual(1e-6);
+      if (mask[i] === 0) expect(Object.is(w2[i], w[i])).toBe(true);      // frozen: θ − 0 = θ exactly
+    }
+    // The second code path: the optimiser's written-out update on wasm, from the same state.
+    await initBackend('wasm');
+    const ref = tf.tidy(() => {
+      const W = tf.tensor(w), M = tf.tensor(m), V = tf.tensor(v), G = tf.tensor(g);
+      const m3 = M.mul(attrs.beta1).add(G.mul(1 - attrs.beta1)), v3 = V.mul(attrs.beta2).add(G.square().mul(1 - attrs.beta2));
+      return W.sub(m3.div(v3.sqrt().add(attrs.eps)).mul(attrs.lrT).mul(tf.tensor(mask))).dataSync();
+    });
+    await initBackend('webgpu');
+    for (let i = 0; i < n; i++) expect(Math.abs(w2[i] - ref[i])).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('an Adam step dispatches 3 programs per parameter (written out: 12–13)', async () => {
+    await initBackend('webgpu');
+    const net = buildNetwork({ layers: [{ type: 'dense', units: 16 }] }, [784], [2], new Rng(1));
+    const params = net.taskParams(0), opt = makeOptimizer(adam);
+    const grads = Object.fromEntries(params.map((p) => [p.name, tf.onesLike(p.variable)]));
+    opt.step(params, grads, net.trainable);                                  // first step makes the moments
+    expect(dispatches(() => opt.step(params, grads, net.trainable))).toBe(3 * params.length);
+    tf.dispose(Object.values(grads)); opt.dispose(); net.dispose();
+  });
+
+  it('10 training steps through the harness: losses agree with wasm (≤ 1e-5)', async () => {
+    const gpu = await losses('webgpu', 10), cpu = await losses('wasm', 10);
+    expect(gpu).toHaveLength(10);
+    for (let i = 0; i < 10; i++) expect(Math.abs(gpu[i] - cpu[i])).toBeLessThanOrEqual(1e-5);
+    await initBackend('webgpu');
+  });
+
+  it.each([['clnp', {}], ['packnet', {}]] as const)('%s: zero forgetting on webgpu, bit for bit (earlier tasks\' test logits after every later task)', async (name, hp) => {
+    await initBackend('webgpu');
+    const scenario = buildScenario(mnist, { type: 'split', incremental: 'task', tasks: 3, classesPerTask: 2 }, { seed: 1, ordering: [], validationFraction: 0.1, image: false, limit: 60 });
+    const def = getMethod(name), logits: Float32Array[] = [];
+    let changed = 0, compared = 0;
+    const res = await trainContinual({
+      scenario, network: { layers: [{ type: 'dense', units: 24 }, { type: 'dense', units: 24 }] }, training: { ...adam, epochs: 2 },
+      method: def.create(def.hyperparameters.parse(hp)), rng: new Rng(1),
+      onTaskEnd: (t, net) => {
+        scenario.tasks.slice(0, t + 1).forEach((task, j) => {
+          let values = new Float32Array(0);
+          forEachBatch(task.test, task.test.n, (x) => { values = tf.tidy(() => net.forward(x, headOf(scenario, task.id)).logits.dataSync() as Float32Array); });
+          if (j === t) { logits[j] = values; return; }
+          compared++;
+          if (!values.every((v, i) => Object.is(v, logits[j][i]))) changed++;
+        });
+      },
+    });
+    expect(tf.getBackend()).toBe('webgpu');
+    expect(compared).toBe(3);
+    expect(changed).toBe(0);
+    const R = res.accuracyMatrix;
+    for (let i = 1; i < 3; i++) for (let j = 0; j < i; j++) expect(R[i][j]).toBe(R[j][j]);
+    expect(R[2][2]).toBeGreaterThan(0.7);                                    // it learned something: numbers are real
+  });
+});

@@ -9,7 +9,7 @@
  *  5. one task of benchmarks/paper-permuted-mnist.json on webgpu → the extrapolated wall time of a run.
  * Exit status 1 when 2 or 3 fails. Output: plain lines, meant to be kept (reports/gpu/).
  */
-import { forEachBatch, gpuAdapter, headOf, initBackend, Rng, tf, trainContinual } from '@clbench/core';
+import { ADAM_KERNEL, forEachBatch, gpuAdapter, hasFusedAdam, headOf, initBackend, Rng, tf, trainContinual } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist, scenarioForRun } from '@clbench/data';
 import { getMethod } from '@clbench/methods';
 import { expandMatrix, loadSuite } from '@clbench/runner';
@@ -124,6 +124,15 @@ log(`one read GPU → CPU (median of 21): ${(await readLatency()).toFixed(2)} ms
 for (const hidden of [[256, 256], [2000, 2000]]) {
   const g = await msPerStep('webgpu', hidden, 120), w = await msPerStep('wasm', hidden, hidden[0] > 1000 ? 6 : 20);
   log(`ms per step, 784-${hidden.join('-')}-10, batch 256 (median): webgpu ${g.toFixed(2)}, wasm ${w.toFixed(2)} (webgpu ${(w / g).toFixed(1)}x faster)`);
+}
+// the fused Adam update (core/webgpu-adam.ts) against the written-out one, same process
+if (hasFusedAdam()) {
+  const fused = await msPerStep('webgpu', [2000, 2000], 120);
+  const kernel = tf.getKernel(ADAM_KERNEL, 'webgpu');
+  tf.unregisterKernel(ADAM_KERNEL, 'webgpu');
+  const ops = await msPerStep('webgpu', [2000, 2000], 120);
+  tf.registerKernel(kernel);
+  log(`ms per step, 784-2000-2000-10, batch 256, webgpu: fused Adam ${fused.toFixed(2)}, written-out Adam ${ops.toFixed(2)}`);
 }
 
 // 5. one paper-scale task

@@ -9,7 +9,8 @@
  *     (forward + backward cost grows linearly with the rows on a CPU) — and its goal applies there;
  *  3. pool scaling: one suite on 1 worker, N workers, N plain processes;
  *  4. memory on full MNIST (memory.ts): peak RSS of a fresh process with 1 and 2 workers.
- * Each number in 1–2 is the best of `repeats` (the machine is shared; the best is the least disturbed).
+ * In 1 each number is the best of `repeats` (the machine is shared; the best is the least disturbed);
+ * in 2 a method's ratio to naive is the median over `repeats` of its run against the naive run just before.
  */
 import { buildNetwork, initBackend, Rng, tf, trainContinual, type BackendName, type NetworkConfig, type TrainingConfig } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
@@ -78,41 +79,36 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     const samples = split.tasks[1].train.n * (name === 'joint' ? 2 : 1);
     return { sps: samples / res.taskSeconds[1], res, leaked: tf.memory().numTensors - before };
   };
-  // Naive runs interleaved with every method's, and its reference is the best of all of them, so
-  // a slow spell of a shared machine does not land on naive alone (best = least disturbed).
-  const naiveRuns: number[] = [];
-  const measured: { name: string; hp: unknown; sps: number[]; equalRows?: number[]; consolidation: number[]; search?: number[]; leaked: number; rss: number }[] = [];
+  // Each repeat runs naive right before the method (and, for a method with extra rows, naive on as
+  // many rows right after): ratios of neighbouring runs cancel the slow drifts of a shared machine;
+  // the median over repeats is reported.
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const methods: MethodBench[] = [];
   for (const name of ['naive', ...names.filter((n) => n !== 'naive')]) {
     const def = getMethod(name);
     const hp = def.hyperparameters.parse({});
     const extra = def.extraSamplesPerStep?.(hp, B) ?? 0;
-    const m: (typeof measured)[number] = { name, hp, sps: [], consolidation: [], leaked: 0, rss: 0, ...(extra > 0 ? { equalRows: [] } : {}) };
+    const sps: number[] = [], vsNaive: number[] = [], vsEqualRows: number[] = [], floor: number[] = [];
+    let consolidation: number[] = [], leaked = 0, search: number[] | undefined;
     for (let r = 0; r < opts.repeats; r++) {
-      if (name !== 'naive') naiveRuns.push((await taskTwo('naive', {})).sps);
-      const { sps, res, leaked } = await taskTwo(name, hp);
-      m.sps.push(sps); m.leaked = leaked; m.consolidation = res.consolidationSeconds;
-      const clnpTasks = (res.diagnostics.clnp as { tasks?: { searchSeconds: number }[] } | undefined)?.tasks;
-      if (clnpTasks) m.search = clnpTasks.map((t) => t.searchSeconds);
-      if (m.equalRows) m.equalRows.push((await taskTwo('naive', {}, B + extra)).sps); // naive stepping on B + extra rows
+      const naiveSps = (await taskTwo('naive', {})).sps;
+      const run = await taskTwo(name, hp);
+      sps.push(run.sps); vsNaive.push(run.sps / naiveSps); leaked = run.leaked; consolidation = run.res.consolidationSeconds;
+      const clnpTasks = (run.res.diagnostics.clnp as { tasks?: { searchSeconds: number }[] } | undefined)?.tasks;
+      if (clnpTasks) search = clnpTasks.map((t) => t.searchSeconds);
+      if (extra > 0) {
+        const equalStep = (B + extra) / (await taskTwo('naive', {}, B + extra)).sps;   // a naive step on B + extra rows
+        vsEqualRows.push((B / run.sps) / equalStep); floor.push(equalStep / (B / naiveSps));
+      }
     }
-    if (name === 'naive') naiveRuns.push(...m.sps);
-    m.rss = process.resourceUsage().maxRSS / 1024;
-    measured.push(m);
-    opts.log(`  ${name}: ${best(m.sps).toFixed(0)} samples/s`);
+    const rel = median(vsNaive);
+    methods.push({
+      method: name, samplesPerSecond: best(sps), relativeToNaive: rel, overheadPct: 100 * (1 / rel - 1), samplesPerStep: B + extra, goalPct: OVERHEAD_GOALS[name],
+      ...(extra > 0 ? { equalSamplesOverheadPct: 100 * (median(vsEqualRows) - 1), floorPct: 100 * (median(floor) - 1) } : {}),
+      consolidationSeconds: consolidation, ...(search ? { pruningSearchSeconds: search } : {}), tensorsLeaked: leaked, peakRssMB: process.resourceUsage().maxRSS / 1024,
+    });
+    opts.log(`  ${name}: ${best(sps).toFixed(0)} samples/s, ${rel.toFixed(3)} × naive (median of ${opts.repeats} neighbouring pairs)`);
   }
-  const naiveStep = B / best(naiveRuns);                                 // seconds per naive step
-  const methods: MethodBench[] = measured.map((m) => {
-    const def = getMethod(m.name), extra = def.extraSamplesPerStep?.(m.hp, B) ?? 0;
-    const step = B / (m.name === 'naive' ? best(naiveRuns) : best(m.sps));
-    const entry: MethodBench = { method: m.name, samplesPerSecond: B / step, relativeToNaive: naiveStep / step, overheadPct: 100 * (step / naiveStep - 1), samplesPerStep: B + extra,
-      goalPct: OVERHEAD_GOALS[m.name], consolidationSeconds: m.consolidation, ...(m.search ? { pruningSearchSeconds: m.search } : {}), tensorsLeaked: m.leaked, peakRssMB: m.rss };
-    if (m.equalRows) {
-      const equalStep = (B + extra) / best(m.equalRows);               // a naive step on as many rows
-      entry.equalSamplesOverheadPct = 100 * (step / equalStep - 1);
-      entry.floorPct = 100 * (equalStep / naiveStep - 1);
-    }
-    return entry;
-  });
   // 3. pool scaling: the same small suite on 1 worker, N workers, and N plain processes
   let pool: BenchReport['pool'];
   if (opts.pool) {
@@ -156,6 +152,8 @@ export function benchTable(r: BenchReport): string {
     '| method | samples/s (task 2) | vs naive | overhead per step | rows per step | floor (naive on as many rows) | overhead at equal rows | goal | consolidation s per task | tensors left | peak RSS MB |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.methods.map(methodRow),
+    '', 'vs naive: median over the repeats of the method\'s task-2 throughput over that of the naive run just before it; naive\'s own row compares two naive runs (the noise).',
+    'Replay methods pass more rows per step than the batch: their goal applies at equal rows (a naive step on as many rows); the floor is that naive step over a plain one.',
     '', ...r.methods.filter((m) => m.pruningSearchSeconds).map((m) => `${m.method}: pruning search (activity + threshold search) per task: ${m.pruningSearchSeconds!.map((s) => s.toFixed(2)).join(', ')} s; the rest of its consolidation time is fine-tuning`),
   ];
   if (r.pool) {

@@ -130,7 +130,7 @@ function loopStats(net: Network, x: tf.Tensor2D, y: tf.Tensor1D, opts: Importanc
   return out;
 }
 
-export type FisherVariant = 'exact' | 'empirical' | 'sampled';
+export type FisherVariant = 'exact' | 'empirical' | 'sampled' | 'argmax';
 
 /**
  * Diagonal Fisher information of the model's predictive distribution p(y|x) (EWC,
@@ -138,6 +138,8 @@ export type FisherVariant = 'exact' | 'empirical' | 'sampled';
  *   exact:      Σ_c p_c · (∂log p_c/∂θ)²   (expectation over the model's prediction)
  *   empirical:  (∂log p_y/∂θ)²             (y = the true label)
  *   sampled:    (∂log p_ŷ/∂θ)²,  ŷ ~ p     (one label drawn with `rng`)
+ *   argmax:     (∂log p_ŷ/∂θ)²,  ŷ = argmax_c p_c   (the model's prediction: Hsu et al. 2018's code,
+ *               GT-RIPL/Continual-Learning-Benchmark agents/regularization.py, `pred.max(1)[1]`)
  */
 export function fisherDiagonal(net: Network, split: Split, opts: Omit<ImportanceOptions, 'reduce' | 'term'> & { variant: FisherVariant }): Importance {
   const { variant, rng } = opts;
@@ -145,7 +147,7 @@ export function fisherDiagonal(net: Network, split: Split, opts: Omit<Importance
   const term = (logits: tf.Tensor2D, y: tf.Tensor1D): PerSampleTerm => {
     const K = logits.shape[1];
     if (variant === 'exact') return { columns: K, objective: (l) => tf.logSoftmax(l), weights: tf.softmax(logits) };
-    const labels = variant === 'empirical' ? y : drawLabels(tf.softmax(logits), rng!);
+    const labels = variant === 'empirical' ? y : variant === 'argmax' ? logits.argMax(1) as tf.Tensor1D : drawLabels(tf.softmax(logits), rng!);
     const onehot = tf.oneHot(labels, K);
     return { columns: 1, objective: (l) => tf.logSoftmax(l).mul(onehot).sum(1, true) as tf.Tensor2D };
   };

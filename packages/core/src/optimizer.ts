@@ -1,8 +1,8 @@
 /**
  * SGD and Adam (Kingma & Ba 2015, Alg. 1) written out so that every update can be
  * multiplied by the parameter's trainable mask: a frozen weight receives an update of
- * exactly 0, so θ − 0 = θ bit for bit, whatever Adam's moments hold. A fresh optimiser
- * (zero moments) is made for every task.
+ * exactly 0, so θ − 0 = θ bit for bit, whatever Adam's moments hold. The trainer makes a fresh
+ * optimiser (zero moments) for every task, or one for the whole run (`training.optimizerState`).
  */
 import { tf } from './backend.js';
 import type { Param } from './network.js';
@@ -15,8 +15,8 @@ export interface Optimizer {
   dispose(): void;
 }
 
-export function makeOptimizer(cfg: Pick<TrainingConfig, 'optimizer' | 'lr'>): Optimizer {
-  return cfg.optimizer === 'sgd' ? new Sgd(cfg.lr) : new Adam(cfg.lr);
+export function makeOptimizer(cfg: Pick<TrainingConfig, 'optimizer' | 'lr' | 'adamEpsilon' | 'optimizerState'>): Optimizer {
+  return cfg.optimizer === 'sgd' ? new Sgd(cfg.lr) : new Adam(cfg.lr, cfg.adamEpsilon ?? 1e-7, cfg.optimizerState === 'carried');
 }
 
 class Sgd implements Optimizer {
@@ -36,19 +36,27 @@ class Sgd implements Optimizer {
 }
 
 class Adam implements Optimizer {
-  private t = 0;
+  /** Steps taken: by the optimiser (key ''), or per parameter when `perParameter` (PyTorch's
+   *  state['step']: a new task's head under a carried optimiser gets its own bias correction). One
+   *  count for the optimiser is what clbench-0.4.0 results use (joint's task-IL heads, stepped in
+   *  turns, are corrected by the optimiser's count). */
+  private readonly t = new Map<string, number>();
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
-  constructor(private readonly lr: number, private readonly beta1 = 0.9, private readonly beta2 = 0.999, private readonly eps = 1e-7) {}
+  private readonly beta1 = 0.9;
+  private readonly beta2 = 0.999;
+  constructor(private readonly lr: number, private readonly eps: number, private readonly perParameter: boolean) {}
 
   step(params: Param[], grads: Record<string, tf.Tensor>, masks: Map<string, tf.Tensor>): void {
-    this.t++;
-    const lrT = (this.lr * Math.sqrt(1 - this.beta2 ** this.t)) / (1 - this.beta1 ** this.t);
     const fused = hasFusedAdam();
+    if (!this.perParameter) this.t.set('', (this.t.get('') ?? 0) + 1);
     tf.tidy(() => {
       for (const { name, variable } of params) {
         const g = grads[name];
         if (!g) continue;
+        if (this.perParameter) this.t.set(name, (this.t.get(name) ?? 0) + 1);
+        const t = this.t.get(this.perParameter ? name : '')!;
+        const lrT = (this.lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);   // Alg. 1's bias corrections, in the step size
         let m = this.m.get(name), v = this.v.get(name);
         if (!m || !v) {
           m = tf.variable(tf.zerosLike(variable), false); v = tf.variable(tf.zerosLike(variable), false);
@@ -70,6 +78,6 @@ class Adam implements Optimizer {
 
   dispose(): void {
     for (const x of [...this.m.values(), ...this.v.values()]) x.dispose();
-    this.m.clear(); this.v.clear();
+    this.m.clear(); this.v.clear(); this.t.clear();
   }
 }

@@ -94,6 +94,8 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
   const device = tf.getBackend();
   // A GPU read waits for the queue to drain: read the losses of several steps at once there.
   const readEvery = needsHost() ? GPU_LOSS_READ_EVERY : 1;
+  // One optimiser for the whole run when its state is carried across tasks; else one per task (and per fine-tuning).
+  const carried = training.optimizerState === 'carried' ? makeOptimizer(training) : null;
 
   /** `epochs` epochs of mini-batch steps on the method's training sources for `task`. */
   const trainEpochs = async (task: TaskData, epochs: number) => {
@@ -102,7 +104,7 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     const sources = scenario.incremental === 'task' || tasks.length === 1
       ? tasks.map((t) => ({ split: t.train, head: headOf(scenario, t.id) }))
       : [{ split: concatSplits(tasks.map((t) => t.train)), head: 0 }];
-    const optimizer = makeOptimizer(training);
+    const optimizer = carried ?? makeOptimizer(training);
     const losses: PendingLoss[] = [];
     const t0 = performance.now();
     try {
@@ -123,7 +125,7 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
       }
     } finally {
       tf.dispose(losses.splice(0).map((l) => l.loss));
-      optimizer.dispose();
+      if (optimizer !== carried) optimizer.dispose();
       trainSeconds += (performance.now() - t0) / 1000;
     }
   };
@@ -153,6 +155,7 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     const diagnostics = await onHost(() => method.diagnostics?.() ?? {});
     return { accuracyMatrix: R, randomInitAccuracy, diagnostics, warnings, trainSeconds, samplesTrained, taskSeconds, consolidationSeconds, steps };
   } finally {
+    carried?.dispose();
     method.dispose?.();
     net.dispose();
   }

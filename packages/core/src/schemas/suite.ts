@@ -64,6 +64,9 @@ export const TrainingSchema = z.strictObject({
   epochs: z.number().int().positive().default(1),
   batchSize: z.number().int().positive().default(128),
   validationFraction: z.number().min(0).max(0.5).default(0.1),
+  optimizerState: z.enum(['per-task', 'carried']).optional()
+    .describe("per-task (absent): a fresh optimiser, zero moments, at every task; carried: one optimiser for the whole run, its moments and step count kept across tasks (Hsu et al. 2018's code: reset_optimizer = False)"),
+  adamEpsilon: z.number().positive().optional().describe("Adam's ε (absent: 1e-7, tfjs's default; PyTorch's default is 1e-8)"),
   budget: z.enum(['equal-steps', 'consolidation-extra']).default('consolidation-extra')
     .describe('equal-steps: epochs a method trains after consolidation (CLNP fine-tuning, PackNet retraining) come out of `epochs`, so every method takes the same gradient steps per task (joint: same epochs, more data); consolidation-extra: they are added on top'),
 });

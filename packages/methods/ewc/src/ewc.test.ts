@@ -96,6 +96,23 @@ describe('empirical Fisher equals the mean of squared per-sample gradients compu
   });
 });
 
+describe('argmax Fisher (Hsu et al. 2018\'s code) equals the empirical Fisher on labels set to the model\'s predictions', () => {
+  it('on a two-layer MLP with two heads; and differs from the empirical Fisher on the true labels', () => {
+    const net = buildNetwork({ layers: [{ type: 'dense', units: 8 }, { type: 'dense', units: 6 }] }, [5], [2, 3], new Rng(6));
+    const s = randomSplit(19, 5, 3, 7), shared = net.sharedParams();
+    const predicted = tf.tidy(() => net.forward(tf.tensor2d(s.x, [s.n, 5]), 1).logits.argMax(1).dataSync() as Int32Array); // by hand, one forward
+    expect(predicted.some((c, i) => c !== s.y[i])).toBe(true);             // the true labels are not the predictions
+    const argmax = fisherDiagonal(net, s, { head: 1, params: shared, variant: 'argmax', batchSize: 8 });
+    const relabelled = fisherDiagonal(net, { ...s, y: Int32Array.from(predicted) }, { head: 1, params: shared, variant: 'empirical', batchSize: 8 });
+    const onTrue = fisherDiagonal(net, s, { head: 1, params: shared, variant: 'empirical', batchSize: 8 });
+    for (const p of shared) {
+      expect(maxRelErr(argmax.values[p.name].dataSync(), Float64Array.from(relabelled.values[p.name].dataSync()))).toBeLessThan(1e-6);
+      expect(maxRelErr(argmax.values[p.name].dataSync(), Float64Array.from(onTrue.values[p.name].dataSync()))).toBeGreaterThan(1e-3);
+    }
+    tf.dispose([argmax, relabelled, onTrue].flatMap((F) => Object.values(F.values))); net.dispose();
+  });
+});
+
 function fakeContext(net: Network, taskId: number): MethodContext {
   const scenario: Scenario = { name: 'synthetic', incremental: 'task', inputShape: [5], headOutputs: [3, 3], tasks: [] };
   return { net, scenario, training, rng: new Rng(1), taskId, head: taskId, finished: [], warn: () => {} };

@@ -20,8 +20,8 @@ import { z } from 'zod';
 const hyperparameters = z.strictObject({
   lambda: z.number().nonnegative().default(200)
     .describe('λ in Σ_t λ/2·Σ F_t(θ−θ*_t)²; 200 = Hsu et al. 2018 task-IL split MNIST (reg_coef 100, their penalty has no ½)'),
-  fisher: z.enum(['exact', 'empirical', 'sampled']).default('exact')
-    .describe('Fisher estimate: exact = Σ_c p_c (∂log p_c/∂θ)² per sample; empirical = true label; sampled = label drawn from the model'),
+  fisher: z.enum(['exact', 'empirical', 'sampled', 'argmax']).default('exact')
+    .describe('Fisher estimate: exact = Σ_c p_c (∂log p_c/∂θ)² per sample; empirical = true label; sampled = label drawn from the model; argmax = the model\'s predicted label (Hsu et al. 2018\'s code)'),
   samples: z.number().int().positive().optional()
     .describe('training samples of the task used for the Fisher (random subset, method seed); default all of them, as Hsu et al. 2018'),
 });

@@ -21,8 +21,8 @@ const hyperparameters = z.strictObject({
     .describe('λ in λ/2·Σ F(θ−θ*)²; 800 = Hsu et al. 2018 task-IL split MNIST (reg_coef 400, their penalty has no ½)'),
   gamma: z.number().min(0).max(1).default(1)
     .describe('decay γ in F ← γF + F_t (Hsu et al. 2018: 1, no decay; Schwarz et al. 2018 use γ < 1 on long sequences)'),
-  fisher: z.enum(['exact', 'empirical', 'sampled']).default('exact')
-    .describe('Fisher estimate: exact = Σ_c p_c (∂log p_c/∂θ)² per sample; empirical = true label; sampled = label drawn from the model'),
+  fisher: z.enum(['exact', 'empirical', 'sampled', 'argmax']).default('exact')
+    .describe('Fisher estimate: exact = Σ_c p_c (∂log p_c/∂θ)² per sample; empirical = true label; sampled = label drawn from the model; argmax = the model\'s predicted label (Hsu et al. 2018\'s code)'),
   samples: z.number().int().positive().optional()
     .describe('training samples of the task used for the Fisher (random subset, method seed); default all of them'),
 });

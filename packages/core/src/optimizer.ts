@@ -36,11 +36,12 @@ class Sgd implements Optimizer {
 }
 
 class Adam implements Optimizer {
-  /** Steps taken: by the optimiser (key ''), or per parameter when `perParameter` (PyTorch's
-   *  state['step']: a new task's head under a carried optimiser gets its own bias correction). One
-   *  count for the optimiser is what clbench-0.4.0 results use (joint's task-IL heads, stepped in
-   *  turns, are corrected by the optimiser's count). */
-  private readonly t = new Map<string, number>();
+  /** Steps taken by the optimiser: the bias-correction count unless `perParameter`. It is what
+   *  clbench-0.4.0 results use (joint's task-IL heads, stepped in turns, are corrected by it). */
+  private steps = 0;
+  /** Steps taken per parameter, used when `perParameter` (PyTorch's state['step']: a new task's
+   *  head under a carried optimiser gets its own bias correction). */
+  private readonly paramSteps = new Map<string, number>();
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
   private readonly beta1 = 0.9;
@@ -49,13 +50,13 @@ class Adam implements Optimizer {
 
   step(params: Param[], grads: Record<string, tf.Tensor>, masks: Map<string, tf.Tensor>): void {
     const fused = hasFusedAdam();
-    if (!this.perParameter) this.t.set('', (this.t.get('') ?? 0) + 1);
+    this.steps++;
     tf.tidy(() => {
       for (const { name, variable } of params) {
         const g = grads[name];
         if (!g) continue;
-        if (this.perParameter) this.t.set(name, (this.t.get(name) ?? 0) + 1);
-        const t = this.t.get(this.perParameter ? name : '')!;
+        this.paramSteps.set(name, (this.paramSteps.get(name) ?? 0) + 1);
+        const t = this.perParameter ? this.paramSteps.get(name)! : this.steps;
         const lrT = (this.lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);   // Alg. 1's bias corrections, in the step size
         let m = this.m.get(name), v = this.v.get(name);
         if (!m || !v) {
@@ -78,6 +79,6 @@ class Adam implements Optimizer {
 
   dispose(): void {
     for (const x of [...this.m.values(), ...this.v.values()]) x.dispose();
-    this.m.clear(); this.v.clear(); this.t.clear();
+    this.m.clear(); this.v.clear(); this.paramSteps.clear();
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Adam's update on the webgpu backend as three kernels per parameter instead of ~13.
+ * Adam's update on the webgpu backend as three GPU programs per parameter instead of nine.
  *
- * Written out with tfjs ops (optimizer.ts) an update is ~13 kernels per parameter, and on
+ * Written out with tfjs ops (optimizer.ts) an update is 9 GPU programs per parameter plus uploads
+ * of its scalar constants (tools/gpu/dispatches.mjs), and on
  * tfjs-webgpu in Node every kernel costs ~0.4 ms whatever its size: on an H100 the update took
  * 33–57 ms of an 85 ms paper-scale step (reports/gpu/profile-h100.txt). This kernel computes the
  * same formula in the same order (Kingma & Ba 2015, Alg. 1, with the bias corrections folded

@@ -5,7 +5,8 @@
  *
  * Order in a run:  setup → for each task: beforeTask → [per step: unitGates, activityPenalty
  * and batchLoss (in the tape), penalty (θ only), transformGradients, optimiser step,
- * afterStep] → afterTask → evaluation;  diagnostics at the end. `params` adds the method's own
+ * afterStep] → afterTask → evaluation (of each task with evaluationNetwork's network, if
+ * any);  diagnostics at the end. `params` adds the method's own
  * trainable parameters (HAT's task embeddings) to those the step differentiates and updates.
  *
  * setup, beforeTask, afterTask and diagnostics may read tensors synchronously (dataSync): on a
@@ -95,6 +96,9 @@ export interface ContinualMethod {
   afterStep?(ctx: StepContext): void;
   /** After a task's training: consolidation (Fisher, Ω, pruning). May train (PackNet). */
   afterTask?(task: TaskData, ctx: MethodContext, tools: TaskTools): void | Promise<void>;
+  /** The network task `task` is evaluated with (single-task: the copy trained on that task
+   *  alone); null = the network as it stands. The method owns and disposes what it returns. */
+  evaluationNetwork?(task: TaskData, ctx: MethodContext): Network | null;
   /** Numbers for the report (CLNP: units per layer per task). JSON-serialisable. */
   diagnostics?(): Record<string, unknown>;
   /** Free all tensors the method holds. */

@@ -135,6 +135,18 @@ export class Network {
     return new Network(this.inputShape, layers, this.heads.map((h) => ({ W: frozen(h.W), b: frozen(h.b) })), this.dropoutRng.fork('copy'));
   }
 
+  /** A fresh network in place (single-task's network per task): every weight drawn again as
+   *  buildNetwork draws it (Glorot uniform from `rng`, hidden layers then heads), every bias 0. */
+  reinitialise(rng: Rng): void {
+    for (const { W, b } of [...this.layers, ...this.heads]) {
+      const [fanIn, fanOut] = glorotFans(W.shape);
+      tf.tidy(() => {
+        W.assign(tf.tensor(glorot(rng, W.shape, fanIn, fanOut), W.shape));
+        b.assign(tf.zerosLike(b));
+      });
+    }
+  }
+
   /** Unit of the last hidden layer that feeds row r of a head's W. */
   headInputUnitOfRow(r: number): number { return r % this.layers[this.layers.length - 1].units; }
 
@@ -208,6 +220,14 @@ export function glorot(rng: Rng, shape: number[], fanIn: number, fanOut: number)
   const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < out.length; i++) out[i] = (2 * rng.next() - 1) * limit;
   return out;
+}
+
+/** Glorot's fans of a weight as buildNetwork uses them: dense [in, out] → (in, out);
+ *  conv [k, k, C, F] → (k·k·C, k·k·F). */
+export function glorotFans(shape: readonly number[]): [number, number] {
+  if (shape.length === 2) return [shape[0], shape[1]];
+  const [k1, k2, C, F] = shape;
+  return [k1 * k2 * C, k1 * k2 * F];
 }
 
 /** Build hidden layers from the config and one head per entry of `headOutputs`. */

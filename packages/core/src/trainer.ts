@@ -88,7 +88,10 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
   const evaluated = opts.evaluateOn ?? 'test';
   const evalAll = async () => {
     const row: number[] = [];
-    for (const t of scenario.tasks) row.push(await evaluate(net, t[evaluated], headOf(scenario, t.id)));
+    for (const t of scenario.tasks) {
+      const evaluatedNet = method.evaluationNetwork?.(t, ctx) ?? net;
+      row.push(await evaluate(evaluatedNet, t[evaluated], headOf(scenario, t.id)));
+    }
     return row;
   };
   const device = tf.getBackend();

@@ -35,7 +35,7 @@ export class L1Change implements ContinualMethod {
   constructor(readonly hp: L1ChangeHyperparameters) {}
 
   // Optional hooks, in the trainer's order (add the ones you need; see ContinualMethod in @clbench/core):
-  // setup · beforeTask · trainingTasks · activityPenalty · penalty · transformGradients · afterStep · afterTask · diagnostics · dispose
+  // setup · beforeTask · trainingTasks · params · unitGates · activityPenalty · batchLoss · penalty · transformGradients · afterStep · afterTask · evaluationNetwork · diagnostics · dispose
 
   penalty(ctx: MethodContext): tf.Scalar | null {
     if (!this.anchor) return null;                                    // first task: nothing to protect

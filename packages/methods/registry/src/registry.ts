@@ -18,6 +18,7 @@ import { naive } from '@clbench/method-naive';
 import { onlineEwc } from '@clbench/method-online-ewc';
 import { packnet } from '@clbench/method-packnet';
 import { si } from '@clbench/method-si';
+import { singleTask } from '@clbench/method-single-task';
 
 export const METHODS = {
   naive,
@@ -34,6 +35,7 @@ export const METHODS = {
   lwf,
   er,
   'a-gem': aGem,
+  'single-task': singleTask,
 } satisfies Record<string, MethodDefinition<any>>;
 
 export type MethodName = keyof typeof METHODS;

@@ -1,0 +1,1 @@
+export { singleTask, SingleTask } from './single-task.js';

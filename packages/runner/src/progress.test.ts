@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { failedRun } from './execute.js';
 import { expandMatrix } from './matrix.js';
 import type { RunnerEvent, WorkerId } from './messages.js';
@@ -62,5 +62,28 @@ describe('progress display', () => {
     const q = progressReporter(quiet.stream, { quiet: true });
     q.onEvent(failed(a.runId)); q.stop();
     expect(quiet.out).toEqual([]);
+  });
+
+  it('not a TTY: prints the status block every statusEverySeconds while runs are in flight, and none when idle', () => {
+    vi.useFakeTimers();
+    try {
+      const plain = fakeStream(false);
+      const r = progressReporter(plain.stream, { statusEverySeconds: 60 });
+      r.onEvent({ type: 'suite-start', suite: 'tiny', total: 2, finished: 0, todo: 2, workers: 1 });
+      vi.advanceTimersByTime(60_000);
+      expect(plain.out).toHaveLength(1); // nothing in flight: no status
+      r.onEvent(start(a.runId)); r.onEvent(step(a.runId, 1, 0, 1));
+      vi.advanceTimersByTime(59_999);
+      expect(plain.out).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(plain.out).toHaveLength(2);
+      expect(plain.out[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ tiny: 0\/2 runs done, 0 failed, ETA .*\n +gpu 1 pid 10\/t2 +naive .*task 2\/2 epoch 1\/2 loss 0\.500\n$/);
+      r.onEvent(failed(a.runId));
+      r.stop();
+      vi.advanceTimersByTime(120_000);
+      expect(plain.out).toHaveLength(3); // the finished-run line; stopped: no more status
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,7 +1,9 @@
 /**
- * Progress output. Not a TTY: one log line per finished run. A TTY: the same lines, plus
- * a live block redrawn in place — runs done / total, failures, ETA, and one row per busy
- * worker with its current method, seed, ordering, task and epoch.
+ * Progress output. Not a TTY: one log line per finished run, and every `statusEverySeconds`
+ * (default 300) while runs are in flight, the status block below as plain lines — a log of a
+ * long run (permuted MNIST: tens of minutes per run) shows where each worker is. A TTY: the
+ * same finished-run lines, plus a live block redrawn in place — runs done / total, failures,
+ * ETA, and one row per busy worker with its current method, seed, ordering, task and epoch.
  */
 import type { RunnerEvent, WorkerId, WorkerMessage } from './messages.js';
 import { runFraction } from './messages.js';
@@ -85,11 +87,21 @@ export function finishedLine(e: RunnerEvent, state: ProgressState): string | und
 
 export interface Reporter { onEvent: (e: RunnerEvent) => void; stop: () => void }
 
-/** Progress on `stream`: live block on a TTY, log lines otherwise, nothing when quiet. */
-export function progressReporter(stream: NodeJS.WriteStream, opts: { quiet?: boolean; live?: boolean } = {}): Reporter {
+/** Seconds between status blocks in a log (not a TTY). */
+export const STATUS_EVERY_SECONDS = 300;
+
+/** Progress on `stream`: live block on a TTY, log lines (and a status block every
+ *  `statusEverySeconds` while runs are in flight) otherwise, nothing when quiet. */
+export function progressReporter(stream: NodeJS.WriteStream, opts: { quiet?: boolean; live?: boolean; statusEverySeconds?: number } = {}): Reporter {
   if (opts.quiet) return { onEvent: () => {}, stop: () => {} };
   const state = new ProgressState();
   const live = opts.live ?? stream.isTTY === true;
+  const logStatus = () => {
+    if (state.inFlight.size === 0) return;
+    stream.write(`${new Date().toISOString().slice(0, 19)}Z ${state.lines().join('\n')}\n`);
+  };
+  const status = live ? undefined : setInterval(logStatus, 1000 * (opts.statusEverySeconds ?? STATUS_EVERY_SECONDS));
+  status?.unref();
   let drawn = 0;
   const clear = () => { if (drawn) stream.write(`\x1b[${drawn}F\x1b[J`); drawn = 0; };
   const draw = () => {
@@ -110,6 +122,9 @@ export function progressReporter(stream: NodeJS.WriteStream, opts: { quiet?: boo
       if (line === undefined) return;
       if (live) { clear(); stream.write(line + '\n'); draw(); } else stream.write(line + '\n');
     },
-    stop() { if (timer) { clearInterval(timer); clear(); } },
+    stop() {
+      if (status) clearInterval(status);
+      if (timer) { clearInterval(timer); clear(); }
+    },
   };
 }

@@ -32,7 +32,8 @@ next \`clbench run\` (same arguments) runs them.
                      SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm job arrays) or from
                      JOB_COMPLETION_INDEX (Kubernetes indexed jobs; give the count with --shards N)
   --tuning-only      run only the tuning stage (the first of two dependent Slurm arrays)
-  --quiet            no progress (live display on a terminal, one line per finished run otherwise)`;
+  --quiet            no progress (live display on a terminal; otherwise one line per finished run
+                     and, every 5 minutes while runs are in flight, where each worker is)`;
 
 export const backendArg = (v: string | undefined): BackendName => {
   const b = (v ?? 'auto') as BackendName;

@@ -2,7 +2,8 @@
  * Single-task reference — a fresh network for every task, trained on that task alone, and each
  * task evaluated with its own network: no transfer and no forgetting by construction. The row
  * CLNP's permuted-MNIST table compares with (Golkar, Kagan & Cho 2019, arXiv 1903.04476,
- * Table 1: "single-task", 98.48 ± 0.05), i.e. what the network's capacity gives one task.
+ * permuted-MNIST table, "single-task" 98.48 ± 0.05, as quoted in EideticNet, arXiv 2502.09500,
+ * Table 3), i.e. what the network's capacity gives one task.
  *
  * Before task t > 0 every weight is drawn again (Glorot uniform, as the network was built) and
  * every bias set to 0, heads included; after task t a frozen copy of the network is kept, and
@@ -17,7 +18,7 @@ import { z } from 'zod';
 
 export const singleTask = defineMethod({
   name: 'single-task',
-  paper: 'A fresh network trained on each task alone (the single-task reference row of Golkar et al. 2019, arXiv 1903.04476, Table 1)',
+  paper: 'A fresh network trained on each task alone (the single-task reference row of the permuted-MNIST table of Golkar et al. 2019, arXiv 1903.04476)',
   summary: 'a fresh network per task, each task evaluated with its own (reference: no transfer, no forgetting)',
   supports: ['task', 'domain', 'class'],
   hyperparameters: z.strictObject({}),

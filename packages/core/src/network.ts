@@ -248,16 +248,16 @@ export function buildNetwork(cfg: NetworkConfig, inputShape: number[], headOutpu
     const dropout = next?.type === 'dropout' ? next.rate : 0;
     const idx = layers.length;
     if (c.type === 'dense') {
-      const fanIn = inputSize(shape);
-      const W = makeVariable(tf.tensor2d(glorot(init, [fanIn, c.units], fanIn, c.units), [fanIn, c.units]), true, `${id}.l${idx}.W`);
+      const Wshape = [inputSize(shape), c.units];
+      const W = makeVariable(tf.tensor2d(glorot(init, Wshape, ...glorotFans(Wshape)), Wshape as [number, number]), true, `${id}.l${idx}.W`);
       const b = makeVariable(tf.zeros([c.units]), true, `${id}.l${idx}.b`);
       layers.push(new HiddenLayer(idx, 'dense', W, b, prevUnits, 1, 'same', dropout, shape.length > 1));
       shape = [c.units];
     } else {
       if (!spatial) throw new Error(`network.layers[${i}]: conv2d needs an image input shape [H, W, C] (got [${inputShape.join(', ')}]) and cannot follow a dense layer`);
       const [H, Wd, C] = shape, k = c.kernelSize;
-      const fanIn = k * k * C, fanOut = k * k * c.filters;
-      const W = makeVariable(tf.tensor4d(glorot(init, [k, k, C, c.filters], fanIn, fanOut), [k, k, C, c.filters]), true, `${id}.l${idx}.W`);
+      const Wshape: [number, number, number, number] = [k, k, C, c.filters];
+      const W = makeVariable(tf.tensor4d(glorot(init, Wshape, ...glorotFans(Wshape)), Wshape), true, `${id}.l${idx}.W`);
       const b = makeVariable(tf.zeros([c.filters]), true, `${id}.l${idx}.b`);
       layers.push(new HiddenLayer(idx, 'conv2d', W, b, prevUnits, c.pool, c.padding, dropout, false));
       const oh = c.padding === 'same' ? H : H - k + 1, ow = c.padding === 'same' ? Wd : Wd - k + 1;

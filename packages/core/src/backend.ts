@@ -8,7 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { trackDataIds } from './host.js';
+import { useFastTransposedMatMul } from './wasm-matmul.js';
 import { initWebgpu } from './webgpu.js';
+
+useFastTransposedMatMul(); // before the wasm backend initialises (wasm-matmul.ts)
 
 export type BackendName = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'];

@@ -1,5 +1,6 @@
 export { tf, initBackend, BACKENDS, type BackendName } from './backend.js';
 export { gpuAdapter, type GpuAdapter } from './webgpu.js';
+export { setFastTransposedMatMul } from './wasm-matmul.js';
 export { ADAM_KERNEL, fusedAdam, hasFusedAdam } from './webgpu-adam.js';
 export { Rng, hashString } from './rng.js';
 export { headOf, inputSize, type Split, type SplitView, type TaskData, type Scenario, type Incremental } from './task.js';

@@ -37,7 +37,7 @@ class Sgd implements Optimizer {
 
 class Adam implements Optimizer {
   /** Steps taken by the optimiser: the bias-correction count unless `perParameter`. It is what
-   *  clbench-0.4.0 results use (joint's task-IL heads, stepped in turns, are corrected by it). */
+   *  clbench-0.4.0 and later results use (joint's task-IL heads, stepped in turns, are corrected by it). */
   private steps = 0;
   /** Steps taken per parameter, used when `perParameter` (PyTorch's state['step']: a new task's
    *  head under a carried optimiser gets its own bias correction). */

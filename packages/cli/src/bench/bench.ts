@@ -1,6 +1,8 @@
 /**
  * `clbench bench`: measured on the same network and batches in one process —
- *  1. raw tfjs loop vs the harness (naive), samples/s of one epoch (goal ratio ≥ 0.95);
+ *  1. raw tfjs loop vs the harness (naive), samples/s of one epoch (goal ratio ≥ 0.95); on wasm also
+ *     the harness with wasm's own BatchMatMul kernel for transposed operands (wasm-matmul.ts off):
+ *     the speed-up of clbench's kernel (goal ≥ 2×);
  *  2. every registered method's training throughput on its second task (where its
  *     penalty / masks are active) relative to naive (goals in OVERHEAD_GOALS), its consolidation
  *     time per task, and the tensor count after the run. A method that passes extra samples
@@ -12,7 +14,7 @@
  * In 1 each number is the best of `repeats` (the machine is shared; the best is the least disturbed);
  * in 2 a method's ratio to naive is the median over `repeats` of its run against the naive run just before.
  */
-import { buildNetwork, initBackend, Rng, tf, trainContinual, type BackendName, type NetworkConfig, type TrainingConfig } from '@clbench/core';
+import { buildNetwork, initBackend, Rng, setFastTransposedMatMul, tf, trainContinual, type BackendName, type NetworkConfig, type TrainingConfig } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { getMethod, methodNames } from '@clbench/methods';
 import { measurePoolThroughput, measureRawProcesses, parseSuite, type Throughput } from '@clbench/runner';
@@ -27,6 +29,8 @@ export interface BenchReport {
   backend: string;
   network: string;
   harness: { rawSamplesPerSecond: number; harnessSamplesPerSecond: number; ratio: number };
+  /** wasm only: the harness with wasm's own kernel for transposed products, and clbench's speed-up over it. */
+  transposedMatMul?: { ownKernelSamplesPerSecond: number; speedup: number };
   pool?: { suite: string; results: Throughput[]; poolVsProcesses: number };
   memory?: MemoryReport;
   methods: MethodBench[];
@@ -66,6 +70,19 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     const h = await trainContinual({ scenario: domain, network, training, method: getMethod('naive').create({}), rng: new Rng(0) });
     harness.push(h.samplesTrained / h.trainSeconds);
     opts.log(`  repeat ${r + 1}: raw ${raw[r].toFixed(0)} samples/s, harness ${harness[r].toFixed(0)} samples/s`);
+  }
+  let transposedMatMul: BenchReport['transposedMatMul'];
+  if (backend === 'wasm') {
+    const own: number[] = [];
+    setFastTransposedMatMul(false);
+    try {
+      for (let r = 0; r < opts.repeats; r++) {
+        const h = await trainContinual({ scenario: domain, network, training, method: getMethod('naive').create({}), rng: new Rng(0) });
+        own.push(h.samplesTrained / h.trainSeconds);
+        opts.log(`  repeat ${r + 1}: harness with wasm's own transposed matMul ${own[r].toFixed(0)} samples/s`);
+      }
+    } finally { setFastTransposedMatMul(true); }
+    transposedMatMul = { ownKernelSamplesPerSecond: best(own), speedup: best(harness) / best(own) };
   }
 
   // 2. methods on split MNIST (task-incremental), 2 tasks: throughput of task 2
@@ -136,7 +153,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   }
 
   return {
-    pool, memory,
+    pool, memory, transposedMatMul,
     backend, network: `784-${opts.hidden}-${opts.hidden}, batch ${training.batchSize}, Adam`,
     harness: { rawSamplesPerSecond: best(raw), harnessSamplesPerSecond: best(harness), ratio: best(harness) / best(raw) },
     methods,
@@ -148,7 +165,8 @@ export function benchTable(r: BenchReport): string {
     `backend ${r.backend}; network ${r.network}`, '',
     '| loop | samples/s | ratio |', '|---|---|---|',
     `| raw tfjs | ${r.harness.rawSamplesPerSecond.toFixed(0)} | 1.00 |`,
-    `| harness (naive) | ${r.harness.harnessSamplesPerSecond.toFixed(0)} | ${r.harness.ratio.toFixed(3)} (goal ≥ 0.95) |`, '',
+    `| harness (naive) | ${r.harness.harnessSamplesPerSecond.toFixed(0)} | ${r.harness.ratio.toFixed(3)} (goal ≥ 0.95) |`,
+    ...(r.transposedMatMul ? [`| harness, wasm's own kernel for transposed products | ${r.transposedMatMul.ownKernelSamplesPerSecond.toFixed(0)} | clbench's kernel (wasm-matmul.ts) is ${r.transposedMatMul.speedup.toFixed(2)}× faster (goal ≥ 2) |`] : []), '',
     '| method | samples/s (task 2) | vs naive | overhead per step | rows per step | floor (naive on as many rows) | overhead at equal rows | goal | consolidation s per task | tensors left | peak RSS MB |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.methods.map(methodRow),

@@ -68,6 +68,14 @@ describe('benchmarks/*.json', () => {
     expect(task.published!.methods.mas).toMatchObject({ mean: 99.22, std: 0.21 });
   });
 
+  it('Hsu task-IL ablations: each adds only what its description names to the one before', () => {
+    const load = (n: string) => loadSuite(join(BENCH, 'reproductions', `${n}.json`));
+    const inputs = load('hsu2018-split-mnist-task-code-inputs'), init = load('hsu2018-split-mnist-task-code-inputs-init');
+    const rest = (s: typeof init) => ({ ...s, name: '', description: '', network: { ...s.network, init: undefined } });
+    expect(rest(init)).toEqual(rest(inputs));
+    expect([inputs.network.init, init.network.init]).toEqual([undefined, 'pytorch']);
+  });
+
   it('CLNP permuted MNIST: the reduced CPU suite differs from the paper-scale one only in width, epochs and its texts', () => {
     const full = loadSuite(join(BENCH, 'reproductions', 'clnp-permuted-mnist.json'));
     const reduced = loadSuite(join(BENCH, 'reproductions', 'clnp-permuted-mnist-reduced.json'));

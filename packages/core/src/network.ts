@@ -93,6 +93,8 @@ export class Network {
     readonly layers: HiddenLayer[],
     readonly heads: Head[],
     private readonly dropoutRng: Rng,
+    /** How buildNetwork drew the weights (reinitialise draws them the same way). */
+    private readonly init: NetworkConfig['init'] = undefined,
   ) {}
 
   /** Forward pass: x is [N, prod(inputShape)]; returns logits of `head`, hidden activations and
@@ -132,17 +134,17 @@ export class Network {
       for (const [h, m] of l.headUnitMasks) c.headUnitMasks.set(h, tf.keep(m.clone()));
       return c;
     });
-    return new Network(this.inputShape, layers, this.heads.map((h) => ({ W: frozen(h.W), b: frozen(h.b) })), this.dropoutRng.fork('copy'));
+    return new Network(this.inputShape, layers, this.heads.map((h) => ({ W: frozen(h.W), b: frozen(h.b) })), this.dropoutRng.fork('copy'), this.init);
   }
 
-  /** A fresh network in place (single-task's network per task): every weight drawn again as
-   *  buildNetwork draws it (Glorot uniform from `rng`, hidden layers then heads), every bias 0. */
+  /** A fresh network in place (single-task's network per task): every weight and bias drawn again
+   *  as buildNetwork draws them from `rng` (hidden layers, then heads). */
   reinitialise(rng: Rng): void {
     for (const { W, b } of [...this.layers, ...this.heads]) {
-      const [fanIn, fanOut] = glorotFans(W.shape);
+      const [Wv, bv] = initialWeights(this.init, rng, W.shape, b.shape[0]);
       tf.tidy(() => {
-        W.assign(tf.tensor(glorot(rng, W.shape, fanIn, fanOut), W.shape));
-        b.assign(tf.zerosLike(b));
+        W.assign(tf.tensor(Wv, W.shape));
+        b.assign(tf.tensor1d(bv));
       });
     }
   }
@@ -214,11 +216,27 @@ function makeVariable(init: tf.Tensor, trainable: boolean, name: string): tf.Var
   return v;
 }
 
-/** Glorot-uniform weights from the run's RNG (backend-independent), zero biases. */
-export function glorot(rng: Rng, shape: number[], fanIn: number, fanOut: number): Float32Array {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < out.length; i++) out[i] = (2 * rng.next() - 1) * limit;
+/** Glorot-uniform weights U(±√(6 / (fan_in + fan_out))) from the run's RNG (backend-independent). */
+export function glorot(rng: Rng, shape: readonly number[], fanIn: number, fanOut: number): Float32Array {
+  return uniform(rng, shape.reduce((a, b) => a * b, 1), Math.sqrt(6 / (fanIn + fanOut)));
+}
+
+/** A layer's initial weights W (shape `shape`) and biases [units], drawn from `rng` in that order.
+ *  glorot (default): Glorot & Bengio 2010 uniform weights, zero biases (no draw).
+ *  pytorch: PyTorch's nn.Linear / nn.Conv2d default, kaiming_uniform_(a=√5) = U(±1/√fan_in) for
+ *  the weights and U(±1/√fan_in) for the biases (Hsu et al. 2018's networks). */
+export function initialWeights(kind: NetworkConfig['init'], rng: Rng, shape: readonly number[], units: number): [Float32Array, Float32Array] {
+  const [fanIn, fanOut] = glorotFans(shape);
+  if (kind !== 'pytorch') return [glorot(rng, shape, fanIn, fanOut), new Float32Array(units)];
+  const bound = 1 / Math.sqrt(fanIn);
+  const W = uniform(rng, shape.reduce((a, b) => a * b, 1), bound);
+  return [W, uniform(rng, units, bound)];   // W first, then b: the order of PyTorch's reset_parameters
+}
+
+/** n draws of U(−bound, bound). */
+function uniform(rng: Rng, n: number, bound: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (2 * rng.next() - 1) * bound;
   return out;
 }
 
@@ -249,16 +267,18 @@ export function buildNetwork(cfg: NetworkConfig, inputShape: number[], headOutpu
     const idx = layers.length;
     if (c.type === 'dense') {
       const Wshape = [inputSize(shape), c.units];
-      const W = makeVariable(tf.tensor2d(glorot(init, Wshape, ...glorotFans(Wshape)), Wshape as [number, number]), true, `${id}.l${idx}.W`);
-      const b = makeVariable(tf.zeros([c.units]), true, `${id}.l${idx}.b`);
+      const [Wv, bv] = initialWeights(cfg.init, init, Wshape, c.units);
+      const W = makeVariable(tf.tensor2d(Wv, Wshape as [number, number]), true, `${id}.l${idx}.W`);
+      const b = makeVariable(tf.tensor1d(bv), true, `${id}.l${idx}.b`);
       layers.push(new HiddenLayer(idx, 'dense', W, b, prevUnits, 1, 'same', dropout, shape.length > 1));
       shape = [c.units];
     } else {
       if (!spatial) throw new Error(`network.layers[${i}]: conv2d needs an image input shape [H, W, C] (got [${inputShape.join(', ')}]) and cannot follow a dense layer`);
       const [H, Wd, C] = shape, k = c.kernelSize;
       const Wshape: [number, number, number, number] = [k, k, C, c.filters];
-      const W = makeVariable(tf.tensor4d(glorot(init, Wshape, ...glorotFans(Wshape)), Wshape), true, `${id}.l${idx}.W`);
-      const b = makeVariable(tf.zeros([c.filters]), true, `${id}.l${idx}.b`);
+      const [Wv, bv] = initialWeights(cfg.init, init, Wshape, c.filters);
+      const W = makeVariable(tf.tensor4d(Wv, Wshape), true, `${id}.l${idx}.W`);
+      const b = makeVariable(tf.tensor1d(bv), true, `${id}.l${idx}.b`);
       layers.push(new HiddenLayer(idx, 'conv2d', W, b, prevUnits, c.pool, c.padding, dropout, false));
       const oh = c.padding === 'same' ? H : H - k + 1, ow = c.padding === 'same' ? Wd : Wd - k + 1;
       shape = [Math.floor(oh / c.pool), Math.floor(ow / c.pool), c.filters];
@@ -267,9 +287,9 @@ export function buildNetwork(cfg: NetworkConfig, inputShape: number[], headOutpu
     spatial = shape.length === 3;
   }
   const features = inputSize(shape);
-  const heads = headOutputs.map((k, h) => ({
-    W: makeVariable(tf.tensor2d(glorot(init, [features, k], features, k), [features, k]), true, `${id}.head${h}.W`),
-    b: makeVariable(tf.zeros([k]), true, `${id}.head${h}.b`),
-  }));
-  return new Network(inputShape, layers, heads, rng.fork('dropout'));
+  const heads = headOutputs.map((k, h) => {
+    const [Wv, bv] = initialWeights(cfg.init, init, [features, k], k);
+    return { W: makeVariable(tf.tensor2d(Wv, [features, k]), true, `${id}.head${h}.W`), b: makeVariable(tf.tensor1d(bv), true, `${id}.head${h}.b`) };
+  });
+  return new Network(inputShape, layers, heads, rng.fork('dropout'), cfg.init);
 }

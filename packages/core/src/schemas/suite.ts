@@ -24,6 +24,8 @@ export const DropoutLayerSchema = z.strictObject({
 export const LayerSchema = z.discriminatedUnion('type', [DenseLayerSchema, ConvLayerSchema, DropoutLayerSchema]);
 export const NetworkSchema = z.strictObject({
   layers: z.array(LayerSchema).min(1).describe('hidden layers in order; heads are added per scenario'),
+  init: z.enum(['glorot', 'pytorch']).optional()
+    .describe('weight initialisation: "glorot" (default) Glorot-uniform weights, zero biases; "pytorch" PyTorch\'s default for nn.Linear / nn.Conv2d, weights and biases U(±1/√fan_in) (Hsu et al. 2018\'s code)'),
 });
 
 export const DatasetSchema = z.strictObject({

@@ -76,17 +76,20 @@ describe('benchmarks/*.json', () => {
     expect([inputs.network.init, init.network.init]).toEqual([undefined, 'pytorch']);
   });
 
-  it('Hsu domain-IL ablation: the domain suite plus their code\'s choices and inputs, the methods in question, nothing else', () => {
-    const load = (n: string) => loadSuite(join(BENCH, 'reproductions', `${n}.json`));
-    const domain = load('hsu2018-split-mnist-domain'), ablation = load('hsu2018-split-mnist-domain-code-inputs');
-    expect(ablation.dataset).toEqual({ ...domain.dataset, pad: 2, normalize: { mean: 0.1, std: 0.2752 } });
-    expect(ablation.training).toEqual({ ...domain.training, validationFraction: 0, optimizerState: 'carried', adamEpsilon: 1e-8 });
-    const argmax = (m: (typeof domain.methods)[number]) => (m.name === 'ewc' || m.name === 'online-ewc' ? { ...m, hyperparameters: { ...m.hyperparameters, fisher: 'argmax' } } : m);
-    const kept = domain.methods.filter((m) => !['l2', 'joint'].includes(m.label ?? m.name)).map(argmax);
-    expect(ablation.methods).toEqual(kept);
-    for (const [label, row] of Object.entries(ablation.published!.methods)) expect(row).toEqual(domain.published!.methods[label]);
-    expect([ablation.scenario, ablation.network, ablation.seeds]).toEqual([domain.scenario, domain.network, domain.seeds]);
-  });
+  // scenario → the rows its ablation leaves out (within the published spread, or joint at 3× the cost)
+  for (const [scenario, left] of [['domain', ['l2', 'joint']], ['class', ['ewc', 'online-ewc', 'si', 'mas', 'joint']]] as const) {
+    it(`Hsu ${scenario}-IL ablation: the ${scenario} suite plus their code's choices and inputs, the methods in question, nothing else`, () => {
+      const load = (n: string) => loadSuite(join(BENCH, 'reproductions', `${n}.json`));
+      const base = load(`hsu2018-split-mnist-${scenario}`), ablation = load(`hsu2018-split-mnist-${scenario}-code-inputs`);
+      expect(ablation.dataset).toEqual({ ...base.dataset, pad: 2, normalize: { mean: 0.1, std: 0.2752 } });
+      expect(ablation.training).toEqual({ ...base.training, validationFraction: 0, optimizerState: 'carried', adamEpsilon: 1e-8 });
+      const argmax = (m: (typeof base.methods)[number]) => (m.name === 'ewc' || m.name === 'online-ewc' ? { ...m, hyperparameters: { ...m.hyperparameters, fisher: 'argmax' } } : m);
+      const kept = base.methods.filter((m) => !(left as readonly string[]).includes(m.label ?? m.name)).map(argmax);
+      expect(ablation.methods).toEqual(kept);
+      for (const [label, row] of Object.entries(ablation.published!.methods)) expect(row).toEqual(base.published!.methods[label]);
+      expect([ablation.scenario, ablation.network, ablation.seeds]).toEqual([base.scenario, base.network, base.seeds]);
+    });
+  }
 
   it('CLNP permuted MNIST: the reduced CPU suite differs from the paper-scale one only in width, epochs and its texts', () => {
     const full = loadSuite(join(BENCH, 'reproductions', 'clnp-permuted-mnist.json'));

@@ -61,14 +61,18 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
 
   // 1. raw loop vs harness on one 10-class task (all embedded training digits)
   const domain = buildScenario(mnist, { type: 'permuted', incremental: 'domain', tasks: 1 }, { seed: 0, ordering: [], validationFraction: 0.1, image: false });
+  /** samples/s of one naive epoch through the harness. */
+  const harnessEpoch = async () => {
+    const h = await trainContinual({ scenario: domain, network, training, method: getMethod('naive').create({}), rng: new Rng(0) });
+    return h.samplesTrained / h.trainSeconds;
+  };
   const raw: number[] = [], harness: number[] = [];
   for (let r = 0; r < opts.repeats; r++) {
     const net = buildNetwork(network, domain.inputShape, domain.headOutputs, new Rng(0));
     const rr = rawEpoch(net, domain.tasks[0].train, training.batchSize, training.lr, 0, 10);
     net.dispose();
     raw.push(rr.samples / rr.seconds);
-    const h = await trainContinual({ scenario: domain, network, training, method: getMethod('naive').create({}), rng: new Rng(0) });
-    harness.push(h.samplesTrained / h.trainSeconds);
+    harness.push(await harnessEpoch());
     opts.log(`  repeat ${r + 1}: raw ${raw[r].toFixed(0)} samples/s, harness ${harness[r].toFixed(0)} samples/s`);
   }
   let transposedMatMul: BenchReport['transposedMatMul'];
@@ -77,8 +81,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     setFastTransposedMatMul(false);
     try {
       for (let r = 0; r < opts.repeats; r++) {
-        const h = await trainContinual({ scenario: domain, network, training, method: getMethod('naive').create({}), rng: new Rng(0) });
-        own.push(h.samplesTrained / h.trainSeconds);
+        own.push(await harnessEpoch());
         opts.log(`  repeat ${r + 1}: harness with wasm's own transposed matMul ${own[r].toFixed(0)} samples/s`);
       }
     } finally { setFastTransposedMatMul(true); }

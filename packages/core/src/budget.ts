@@ -1,5 +1,5 @@
 /**
- * Epoch budgets (DESIGN.md, "Fair comparison: equal budgets"). A task's gradient steps are
+ * Epoch budgets (docs/design.md, "Fair comparison", equal budgets). A task's gradient steps are
  * its training epochs plus the epochs its method's afterTask trains (CLNP fine-tuning,
  * PackNet retraining). Under `budget: "equal-steps"` those consolidation epochs come out of
  * `training.epochs`, so every method takes the same number of steps per task; joint is the

@@ -1,13 +1,14 @@
 /**
- * The one interface every continual-learning method implements (DESIGN.md, "The method
- * interface"). Hooks are optional and *return* values; the trainer owns the loop, the
- * optimiser, batching, evaluation and all counters. A method never steps the optimiser.
+ * The one interface every continual-learning method implements (docs/design.md, "The method
+ * interface"; the picture of the loop: docs/adding-a-method.md). Hooks are optional and *return*
+ * values; the trainer owns the loop, the optimiser, batching, evaluation and all counters, and
+ * hands every per-step hook one framework-owned `StepContext` (phase, position, samples; the task
+ * gradients once they exist). A method never steps the optimiser and never tracks the loop itself.
  *
- * Order in a run:  setup → for each task: beforeTask → [per step: unitGates, activityPenalty
- * and batchLoss (in the tape), penalty (θ only), transformGradients, optimiser step,
- * afterStep] → afterTask → evaluation (of each task with evaluationNetwork's network, if
- * any);  diagnostics at the end. `params` adds the method's own
- * trainable parameters (HAT's task embeddings) to those the step differentiates and updates.
+ * Order in a run:  setup → for each task: beforeTask (→ TaskPlan) → [per step: unitGates and
+ * batchLoss (in the tape), penalty (θ only), transformGradients, optimiser step, afterStep]
+ * → afterTask (its steps, through tools.train, are phase 'consolidation') → evaluation (of each
+ * task with evaluationNetwork's network, if any);  diagnostics at the end.
  *
  * setup, beforeTask, afterTask and diagnostics may read tensors synchronously (dataSync): on a
  * backend without synchronous reads (webgpu) the trainer runs them on the host backend
@@ -36,6 +37,15 @@ export interface MethodContext {
   warn(message: string): void;
 }
 
+/** What `beforeTask` may ask of the trainer for the task's steps (training and consolidation). */
+export interface TaskPlan {
+  /** The tasks whose training data the steps draw from (joint: every task so far); default [task]. */
+  readonly trainOn?: readonly TaskData[];
+  /** The method's own trainable parameters (HAT's task embeddings): differentiated and stepped with
+   *  the network's. Names must not clash with the network's (`l0.W`, `head1.b`). */
+  readonly params?: readonly Param[];
+}
+
 /** Where a step lies: HAT anneals its gate slope over the batches of an epoch (Serra et al. 2018, Eq. 3). */
 export interface StepPosition {
   readonly epoch: number;
@@ -44,16 +54,9 @@ export interface StepPosition {
   readonly steps: number;
 }
 
-/** The mini-batch inside the gradient tape: its data, the logits of its head, the head's input
- *  `features` [N, F] (other heads: `net.headLogits(features, k)`) and the hidden activations. */
-export interface TapeBatch {
-  readonly x: tf.Tensor2D;
-  readonly y: tf.Tensor1D;
-  readonly head: number;
-  readonly logits: tf.Tensor2D;
-  readonly features: tf.Tensor2D;
-  readonly activations: tf.Tensor[];
-}
+/** 'training': the task's own epochs; 'consolidation': epochs afterTask trains through
+ *  `tools.train` (CLNP's fine-tuning, PackNet's retraining). */
+export type StepPhase = 'training' | 'consolidation';
 
 /** The raw training samples of a step: rows `idx` of `split` (training data only, never
  *  validation or test), trained with head `head`. Replay memories copy from them. */
@@ -63,37 +66,50 @@ export interface StepSamples {
   readonly head: number;
 }
 
+/** The framework-owned context of one optimiser step, the same object for every per-step hook. */
 export interface StepContext extends MethodContext {
-  /** Gradients of the task loss (cross-entropy + activity penalty + batch loss), *without* `penalty`. */
-  readonly taskGrads: Readonly<Record<string, tf.Tensor>>;
-  readonly samples: StepSamples;
+  readonly phase: StepPhase;
   readonly position: StepPosition;
+  readonly samples: StepSamples;
+}
+
+/** A step's context once the task loss is differentiated (transformGradients, afterStep). */
+export interface GradientStepContext extends StepContext {
+  /** Gradients of the task loss (cross-entropy + batchLoss), *without* `penalty`, by parameter name. */
+  readonly taskGrads: Readonly<Record<string, tf.Tensor>>;
+}
+
+/** The mini-batch inside the gradient tape: its data, the logits of its head, the head's input
+ *  `features` [N, F] (other heads: `net.headLogits(features, k)`) and the hidden activations
+ *  (one [N, units] tensor per dense layer, [N, h, w, filters] per conv layer). */
+export interface TapeBatch {
+  readonly x: tf.Tensor2D;
+  readonly y: tf.Tensor1D;
+  readonly head: number;
+  readonly logits: tf.Tensor2D;
+  readonly features: tf.Tensor2D;
+  readonly activations: tf.Tensor[];
 }
 
 export interface ContinualMethod {
   /** Called once before the first task. */
   setup?(ctx: MethodContext): void;
-  /** Called before training a task (e.g. CLNP re-initialises free units). */
-  beforeTask?(task: TaskData, ctx: MethodContext): void;
-  /** Which tasks' training data to train on for this task (joint: all seen so far). */
-  trainingTasks?(task: TaskData, ctx: MethodContext): TaskData[];
-  /** The method's own trainable parameters for this task (HAT's embeddings): differentiated and
-   *  stepped with the network's. Names must not clash with the network's (`l0.W`, `head1.b`). */
-  params?(ctx: MethodContext): Param[];
+  /** Called before training a task (CLNP re-initialises free units); may return the task's plan:
+   *  the data it trains on (joint) and the method's own parameters (HAT). */
+  beforeTask?(task: TaskData, ctx: MethodContext): TaskPlan | void;
   /** Per hidden layer, a [units] gate multiplying its activations in this step's forward pass,
    *  computed inside the tape (HAT's σ(s·e)); null = the network's own masks. */
-  unitGates?(ctx: MethodContext, position: StepPosition): tf.Tensor[] | null;
-  /** Loss term on the hidden activations of the batch, inside the gradient tape (CLNP's L1). */
-  activityPenalty?(activations: tf.Tensor[], ctx: MethodContext): tf.Scalar;
-  /** Loss term on the batch or on data the method keeps, inside the tape (LwF's distillation,
-   *  ER's replayed memory batch); null = nothing to add. */
-  batchLoss?(batch: TapeBatch, ctx: MethodContext): tf.Scalar | null;
-  /** Loss term on the parameters (EWC, SI, MAS, L2); null when there is nothing to penalise. */
-  penalty?(ctx: MethodContext): tf.Scalar | null;
+  unitGates?(step: StepContext): tf.Tensor[] | null;
+  /** Loss term on the batch, its activations or data the method keeps, inside the tape (CLNP's L1
+   *  on activations, LwF's distillation, ER's replayed memory batch); null = nothing to add. */
+  batchLoss?(batch: TapeBatch, step: StepContext): tf.Scalar | null;
+  /** Loss term on the parameters only (EWC, SI, MAS, L2), differentiated apart from the batch;
+   *  null when there is nothing to penalise. */
+  penalty?(step: StepContext): tf.Scalar | null;
   /** Rewrite the total gradients before the optimiser step (returned tensors are disposed by the trainer). */
-  transformGradients?(grads: Record<string, tf.Tensor>, ctx: MethodContext): Record<string, tf.Tensor>;
+  transformGradients?(grads: Record<string, tf.Tensor>, step: GradientStepContext): Record<string, tf.Tensor>;
   /** After each optimiser step (SI's path integral, ER's reservoir update). */
-  afterStep?(ctx: StepContext): void;
+  afterStep?(step: GradientStepContext): void;
   /** After a task's training: consolidation (Fisher, Ω, pruning). May train (PackNet). */
   afterTask?(task: TaskData, ctx: MethodContext, tools: TaskTools): void | Promise<void>;
   /** The network task `task` is evaluated with (single-task: the copy trained on that task

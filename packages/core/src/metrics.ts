@@ -1,5 +1,5 @@
 /**
- * Continual-learning metrics from the accuracy matrix R (DESIGN.md, "Metrics").
+ * Continual-learning metrics from the accuracy matrix R (docs/design.md, "Metrics").
  * R[i][j] = test accuracy on task j after training task i, i and j from 0; T tasks.
  *   ACC        = mean_j R[T-1][j]
  *   BWT        = mean_{j<T-1} (R[T-1][j] - R[j][j])                  (Lopez-Paz & Ranzato 2017)

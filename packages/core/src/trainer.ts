@@ -1,13 +1,13 @@
 /**
- * The one training loop (DESIGN.md, "Methods never own the loop"). For each task in
- * training order: method.beforeTask → epochs of mini-batch steps → method.afterTask →
+ * The one training loop (docs/design.md, "The method interface": the trainer owns the loop). For
+ * each task in training order: method.beforeTask → epochs of mini-batch steps → method.afterTask →
  * evaluate every task's test split (validation split for tuning runs) into row t of the
  * accuracy matrix R. Gradient steps are counted per task, training and consolidation apart.
  */
 import { tf } from './backend.js';
 import { concatSplits, forEachBatch, gather, planEpoch } from './batches.js';
 import { needsHost, onDevice, onHost } from './host.js';
-import type { ContinualMethod, MethodContext, StepPosition, StepSamples, TaskTools } from './method.js';
+import type { ContinualMethod, MethodContext, StepContext, StepPhase, TaskPlan, TaskTools } from './method.js';
 import { buildNetwork, type Network, type Param } from './network.js';
 import { makeOptimizer } from './optimizer.js';
 import type { Rng } from './rng.js';
@@ -100,28 +100,33 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
   // One optimiser for the whole run when its state is carried across tasks; else one per task (and per fine-tuning).
   const carried = training.optimizerState === 'carried' ? makeOptimizer(training) : null;
 
-  /** `epochs` epochs of mini-batch steps on the method's training sources for `task`. */
-  const trainEpochs = async (task: TaskData, epochs: number) => {
-    const tasks = method.trainingTasks?.(task, ctx) ?? [task];
+  /** What the method's beforeTask asked for the current task (its data sources, its own parameters). */
+  let plan: TaskPlan = {};
+
+  /** `epochs` epochs of mini-batch steps on the plan's training sources for `task`. */
+  const trainEpochs = async (task: TaskData, epochs: number, phase: StepPhase) => {
+    const tasks = plan.trainOn ?? [task];
     // A shared head mixes all sources inside a batch; separate heads take turns batch by batch.
     const sources = scenario.incremental === 'task' || tasks.length === 1
       ? tasks.map((t) => ({ split: t.train, head: headOf(scenario, t.id) }))
       : [{ split: concatSplits(tasks.map((t) => t.train)), head: 0 }];
     const optimizer = carried ?? makeOptimizer(training);
+    const methodParams = plan.params ?? [];
     const losses: PendingLoss[] = [];
     const t0 = performance.now();
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
-        const plan = planEpoch(sources.map((s) => s.split.n), training.batchSize, shuffleRng);
-        for (const [step, { source, idx }] of plan.entries()) {
+        const batches = planEpoch(sources.map((s) => s.split.n), training.batchSize, shuffleRng);
+        for (const [step, { source, idx }] of batches.entries()) {
           const { split, head } = sources[source];
-          losses.push({ loss: trainStep(net, method, ctx, optimizer, { split, idx, head }, { epoch, step, steps: plan.length }, scenario.headOutputs[head]), step, samples: idx.length });
+          const context: StepContext = { ...ctx, phase, position: { epoch, step, steps: batches.length }, samples: { split, idx, head } };
+          losses.push({ loss: trainStep(method, context, optimizer, methodParams, scenario.headOutputs[head]), step, samples: idx.length });
           stepsTaken++;
-          if (losses.length === readEvery || step === plan.length - 1) {
+          if (losses.length === readEvery || step === batches.length - 1) {
             for (const { loss, step, samples } of await readLosses(losses)) {
               if (!Number.isFinite(loss)) throw new DivergenceError(`loss is ${loss} at task ${task.id}, epoch ${epoch}, step ${step}`);
               samplesTrained += samples;
-              opts.onProgress?.({ task: task.id, tasks: T, epoch, epochs, step, steps: plan.length, loss });
+              opts.onProgress?.({ task: task.id, tasks: T, epoch, epochs, step, steps: batches.length, loss });
             }
           }
         }
@@ -133,7 +138,7 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     }
   };
   // Method hooks read tensors synchronously: on webgpu they run on the host backend (host.ts).
-  const tools: TaskTools = { accuracy: (split, head) => accuracy(net, split, head), train: (task, epochs) => onDevice(device, () => trainEpochs(task, epochs)) };
+  const tools: TaskTools = { accuracy: (split, head) => accuracy(net, split, head), train: (task, epochs) => onDevice(device, () => trainEpochs(task, epochs, 'consolidation')) };
 
   try {
     const randomInitAccuracy = await evalAll();
@@ -142,9 +147,9 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     await onHost(() => method.setup?.(ctx));
     for (const task of scenario.tasks) {
       ctx.taskId = task.id; ctx.head = headOf(scenario, task.id);
-      await onHost(() => method.beforeTask?.(task, ctx));
+      plan = (await onHost(() => method.beforeTask?.(task, ctx))) ?? {};
       const t0 = trainSeconds, s0 = stepsTaken;
-      await trainEpochs(task, opts.epochs ?? training.epochs);
+      await trainEpochs(task, opts.epochs ?? training.epochs, 'training');
       taskSeconds.push(trainSeconds - t0);
       const t1 = performance.now(), s1 = stepsTaken;
       await onHost(() => method.afterTask?.(task, ctx, tools));
@@ -178,39 +183,39 @@ async function readLosses(pending: PendingLoss[]): Promise<{ loss: number; step:
 }
 
 /** One optimiser step; returns the task loss (the caller reads and disposes it). Every other tensor made here is freed here. */
-function trainStep(net: Network, method: ContinualMethod, ctx: MethodContext, optimizer: ReturnType<typeof makeOptimizer>,
-  samples: StepSamples, position: StepPosition, outputs: number): tf.Scalar {
-  const { split, idx, head } = samples;
-  const params = [...net.taskParams(head), ...(method.params?.(ctx) ?? [])];
+function trainStep(method: ContinualMethod, step: StepContext, optimizer: ReturnType<typeof makeOptimizer>,
+  methodParams: readonly Param[], outputs: number): tf.Scalar {
+  const { net } = step, { split, idx, head } = step.samples;
+  const params = [...net.taskParams(head), ...methodParams];
   const vars = params.map((p) => p.variable);
   return tf.tidy(() => {
     const { x, y } = gather(split, idx);
     const task = tf.variableGrads(() => {
-      const gates = method.unitGates?.(ctx, position) ?? undefined;
+      const gates = method.unitGates?.(step) ?? undefined;
       const { logits, activations, features } = net.forward(x, head, true, undefined, gates);
-      let loss = tf.losses.softmaxCrossEntropy(tf.oneHot(y, outputs), logits) as tf.Scalar;
-      if (method.activityPenalty) loss = loss.add(method.activityPenalty(activations, ctx));
-      const extra = method.batchLoss?.({ x, y, head, logits, features, activations }, ctx);
+      const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(y, outputs), logits) as tf.Scalar;
+      const extra = method.batchLoss?.({ x, y, head, logits, features, activations }, step);
       return extra ? loss.add(extra) : loss;
     }, vars);
     const taskGrads = byParam(params, task.grads);
     let grads = taskGrads;
     if (method.penalty) {
-      const pen = penaltyGrads(method, ctx, params);
+      const pen = penaltyGrads(method, step, params);
       if (pen) grads = Object.fromEntries(Object.entries(taskGrads).map(([k, g]) => [k, pen[k] ? g.add(pen[k]) : g]));
     }
-    if (method.transformGradients) grads = method.transformGradients(grads, ctx);
+    const withGrads = { ...step, taskGrads };
+    if (method.transformGradients) grads = method.transformGradients(grads, withGrads);
     optimizer.step(params, grads, net.trainable);
-    method.afterStep?.({ ...ctx, taskGrads, samples, position });
+    method.afterStep?.(withGrads);
     return task.value;
   });
 }
 
 /** Gradients of method.penalty (θ only), or null when the method has nothing to penalise yet. */
-function penaltyGrads(method: ContinualMethod, ctx: MethodContext, params: Param[]): Record<string, tf.Tensor> | null {
+function penaltyGrads(method: ContinualMethod, step: StepContext, params: Param[]): Record<string, tf.Tensor> | null {
   let none = false;
   const { grads } = tf.variableGrads(() => {
-    const p = method.penalty!(ctx);
+    const p = method.penalty!(step);
     if (p) return p;
     none = true; // variableGrads needs a loss connected to a variable: give it 0·Σθ₀ and discard the result
     return params[0].variable.sum().mul(0) as tf.Scalar;

@@ -1,5 +1,5 @@
 /**
- * The protocol behind a suite's numbers (DESIGN.md, "Fair comparison"): how its
+ * The protocol behind a suite's numbers (docs/design.md, "Fair comparison"): how its
  * hyper-parameters were chosen and what step budget every method had.
  *  - Selection: per method entry with a grid, every grid point's validation ACC over its
  *    tuning runs (mean ± 95% CI, recomputed here from the tuning run records), and the

@@ -1,7 +1,7 @@
 /**
  * Throughput of the pool, for `clbench bench`: a suite run fresh with N workers, against
  * the same runs split over N independent plain processes (no pool, no store) — the
- * aggregate the pool should reach (DESIGN.md goal: ≥ 0.9 of it).
+ * aggregate the pool should reach (the bench's goal: ≥ 0.9 of it, packages/runner/src/bench).
  */
 import type { BackendName, RunResult, Suite } from '@clbench/core';
 import { spawn } from 'node:child_process';

@@ -1,6 +1,6 @@
 /**
- * The two stages of a suite with `tuning` (DESIGN.md, "Fair comparison: selection on
- * validation, held-out seeds"):
+ * The two stages of a suite with `tuning` (docs/design.md, "Fair comparison": selection on
+ * validation, held-out seeds):
  *  1. tuning: every grid point of every method entry with a grid × tuning seeds × tuning
  *     orderings. Tuning runs measure their accuracy matrix on validation splits (carved
  *     from training data), never on test data.

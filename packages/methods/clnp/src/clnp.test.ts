@@ -1,7 +1,7 @@
-import { accuracy, buildNetwork, initBackend, Rng, tf, trainContinual, type ContinualMethod, type MethodContext, type NetworkConfig, type Network, type PruningRecord, type Scenario, type Split, type TaskData, type TaskTools } from '@clbench/core';
+import { accuracy, buildNetwork, initBackend, Rng, tf, trainContinual, type ContinualMethod, type MethodContext, type NetworkConfig, type Network, type PruningRecord, type Scenario, type Split, type StepContext, type TapeBatch, type TaskData, type TaskTools } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { describe, expect, it } from 'vitest';
-import { clnp, DEFAULT_ALPHA, type Clnp, type ClnpTaskDiagnostics } from './clnp.js';
+import { activityL1, clnp, DEFAULT_ALPHA, type Clnp, type ClnpTaskDiagnostics } from './clnp.js';
 import { chooseThresholds, keepMasks, PRUNE_ALL } from './prune.js';
 import { reusedByAblation, reusedByEffectDense } from './reuse.js';
 import { capacityWarning, FREE } from './units.js';
@@ -189,21 +189,41 @@ describe('CLNP reuse on a trained network', () => {
 });
 
 describe('CLNP fine-tuning runs without the L1 term', () => {
-  it('the activity penalty is α·mean activity while training a task and 0 while fine-tuning it', async () => {
+  it('the L1 term on activations by hand: α/L · Σ_l mean over samples and units of a·[unit free]', () => {
+    const acts = [tf.tensor2d([[1, 2, 3], [3, 4, 5]]), tf.tensor2d([[0, 8], [2, 0]])];
+    const free = [tf.tensor2d([1, 0, 1], [3, 1]), tf.tensor2d([1, 1], [2, 1])];
+    // layer 0: (1 + 3 + 3 + 5)/(2·3) = 2; layer 1: (0 + 8 + 2 + 0)/(2·2) = 2.5; α/L = 0.3/2
+    expect(activityL1(acts, free, 0.3).dataSync()[0]).toBeCloseTo((0.3 / 2) * (2 + 2.5), 6);
+    tf.dispose([...acts, ...free]);
+  });
+
+  it('batchLoss adds the term in every training step and nothing in the fine-tuning (consolidation) steps', async () => {
     await initBackend('wasm');
     const alpha = 0.2, method = clnp.create(clnp.hyperparameters.parse({ alpha, fineTuneEpochs: 1 })) as Clnp;
-    const seen: { phase: string; value: number }[] = [];
-    const probe = (phase: string, ctx: MethodContext) => seen.push({ phase, value: tf.tidy(() => method.activityPenalty!([tf.ones([4, 32]), tf.ones([4, 32])], ctx).dataSync()[0]) });
+    const seen: { task: number; phase: string; got: number | null; want: number }[] = [];
     const spy: ContinualMethod = Object.assign(Object.create(method) as ContinualMethod, {
-      afterTask(task: TaskData, ctx: MethodContext, tools: TaskTools) {
-        probe('training', ctx);
-        return method.afterTask!(task, ctx, { ...tools, train: (t: TaskData, e: number) => { probe('fine-tuning', ctx); return tools.train(t, e); } });
+      batchLoss(batch: TapeBatch, step: StepContext) {
+        const got = method.batchLoss!(batch, step);
+        // the same term recomputed in plain numbers: units free before the task's pruning (owner FREE)
+        let want = 0;
+        batch.activations.forEach((a, l) => {
+          const units = a.shape[1]!, v = a.dataSync(), owner = method.owners.owner[l];
+          let sum = 0;
+          for (let k = 0; k < v.length; k++) if (owner[k % units] === FREE) sum += v[k];
+          want += sum / v.length;
+        });
+        seen.push({ task: step.taskId, phase: step.phase, got: got ? got.dataSync()[0] : null, want: (alpha / batch.activations.length) * want });
+        return got;
       },
     });
     await trainContinual({ scenario: scenario(false, 2), network: mlp, training, method: spy, rng: new Rng(7) });
-    // training task 0: every unit is free, activity 1 everywhere → α/L·Σ_l mean(1) = α
-    expect(seen[0]).toEqual({ phase: 'training', value: expect.closeTo(alpha, 6) });
-    expect(seen.filter((s) => s.phase === 'fine-tuning').map((s) => s.value)).toEqual([0, 0]);
+    const training0 = seen.filter((s) => s.phase === 'training'), fineTuning = seen.filter((s) => s.phase === 'consolidation');
+    expect(training0.length).toBeGreaterThan(0);
+    expect(fineTuning.length).toBeGreaterThan(0);
+    for (const s of training0) expect(s.got).toBeCloseTo(s.want, 5);
+    expect(training0.some((s) => s.task === 1)).toBe(true);
+    expect(method.owners.owner.every((layer) => Array.from(layer).includes(0))).toBe(true);  // task 1's steps ran with task 0's units masked out
+    expect(fineTuning.every((s) => s.got === null)).toBe(true);
   });
 });
 

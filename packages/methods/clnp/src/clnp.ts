@@ -15,7 +15,7 @@
  * Guarantee (tested bit for bit): later tasks never change an earlier task's logits.
  * Task-incremental only: a shared head would be retrained by later tasks.
  */
-import { defineMethod, tf, type ContinualMethod, type MethodContext, type PruningRecord } from '@clbench/core';
+import { defineMethod, tf, type ContinualMethod, type MethodContext, type PruningRecord, type StepContext, type TapeBatch } from '@clbench/core';
 import { z } from 'zod';
 import { chooseThresholds, keepMasks, meanActivity, PRUNE_ALL, withUnitMasks } from './prune.js';
 import { reusedByEffect } from './reuse.js';
@@ -67,11 +67,11 @@ function create(hp: Hp): Clnp {
   const tasks: ClnpTaskDiagnostics[] = [];
   const pruning: PruningRecord[] = [];
   let freeColumns: tf.Tensor2D[] = []; // per layer [units, 1]: 1 for free units (L1 on activations touches only them)
-  // The L1 term shapes what pruning keeps; fine-tuning (after pruning, units chosen) trains
-  // only to recover accuracy, so it runs without it: L1 there would only pull the task's
-  // kept units' activity down again and cost accuracy that nothing is traded for.
-  // Weight decay, a regulariser of training itself, stays on.
-  let sparsityOn = true;
+  // The L1 term shapes what pruning keeps, so it acts in the task's training steps only: fine-tuning
+  // (phase 'consolidation', after pruning, units chosen) trains only to recover accuracy, and L1 there
+  // would only pull the kept units' activity down again and cost accuracy that nothing is traded for.
+  // Weight decay, a regulariser of training itself, stays on in both phases.
+  const sparsityOn = (step: StepContext) => step.phase === 'training';
   let fullLayers: number[] = [];
 
   const refreshFreeColumns = (ctx: MethodContext) => {
@@ -91,26 +91,21 @@ function create(hp: Hp): Clnp {
       // Update masks need no refresh here: afterTask (step 5) left them set for the free units,
       // and before the first task every unit is free (no mask).
       refreshFreeColumns(ctx);
-      sparsityOn = true;
     },
 
-    // Step 1: L1 sparsity on the activations of free units (§3): α/L · Σ_l mean_{n,u} |a_l| m_u.
-    // ReLU outputs are ≥ 0, so |a| = a, and Σ_u a·m_u is one matMul with the free-unit column.
-    activityPenalty: hp.sparsity === 'activations' && hp.alpha > 0
-      ? (acts) => (sparsityOn ? acts.map((a, l) => {
-        const units = a.shape[a.rank - 1]!;
-        return tf.matMul(a.reshape([-1, units]) as tf.Tensor2D, freeColumns[l]).mean().div(units); // [N·positions, 1] → scalar
-      }).reduce((s, x) => s.add(x)).mul(hp.alpha / acts.length) as tf.Scalar : tf.scalar(0))
+    // Step 1: L1 sparsity on the activations of free units (§3), in the task's training steps.
+    batchLoss: hp.sparsity === 'activations' && hp.alpha > 0
+      ? (batch: TapeBatch, step: StepContext) => (sparsityOn(step) ? activityL1(batch.activations, freeColumns, hp.alpha) : null)
       : undefined,
 
     // Step 1: L1 on weights (the alternative reading) and weight decay, on trainable hidden weights.
     penalty: (hp.sparsity === 'weights' && hp.alpha > 0) || hp.weightDecay > 0
-      ? (ctx) => {
-        const l1 = hp.sparsity === 'weights' && hp.alpha > 0 && sparsityOn;
+      ? (step: StepContext) => {
+        const l1 = hp.sparsity === 'weights' && hp.alpha > 0 && sparsityOn(step);
         if (!l1 && hp.weightDecay === 0) return null; // fine-tuning without weight decay: nothing to add
         let total: tf.Scalar | null = null;
-        for (const layer of ctx.net.layers) {
-          const mask = ctx.net.trainable.get(`${layer.name}.W`);
+        for (const layer of step.net.layers) {
+          const mask = step.net.trainable.get(`${layer.name}.W`);
           const W = mask ? layer.W.mul(mask) : layer.W;
           let term = tf.scalar(0);
           if (l1) term = term.add(W.abs().sum().mul(hp.alpha));
@@ -142,7 +137,6 @@ function create(hp: Hp): Clnp {
       if (hp.fineTuneEpochs > 0) {
         setTrainableMasks(net, owners, task.id);
         net.setTrainable(`head${head}.W`, headFineTuneMask(net, owners, head));
-        sparsityOn = false;
         await tools.train(task, hp.fineTuneEpochs);
         net.trainable.get(`head${head}.W`)?.dispose();
         net.trainable.delete(`head${head}.W`);
@@ -168,6 +162,19 @@ function create(hp: Hp): Clnp {
 
     dispose() { freeColumns.forEach((m) => m.dispose()); freeColumns = []; },
   };
+}
+
+/**
+ * Step 1's L1 term on activations (§3): α/L · Σ_l mean_{n,u} |a_l| m_u over the L hidden layers, m_u = 1
+ * for free units. ReLU outputs are ≥ 0, so |a| = a, and Σ_u a·m_u is one matMul with the free-unit
+ * column `free[l]` [units, 1]; conv activations [N, h, w, filters] count every position as a row.
+ */
+export function activityL1(activations: tf.Tensor[], free: tf.Tensor2D[], alpha: number): tf.Scalar {
+  const perLayer = activations.map((a, l) => {
+    const units = a.shape[a.rank - 1]!;
+    return tf.matMul(a.reshape([-1, units]) as tf.Tensor2D, free[l]).mean().div(units); // [N·positions, 1] → mean_{n,u} a·m_u
+  });
+  return perLayer.reduce((sum, term) => sum.add(term)).mul(alpha / activations.length) as tf.Scalar;
 }
 
 export const clnp = defineMethod({

@@ -1,4 +1,4 @@
-import { buildNetwork, initBackend, Rng, tf, trainContinual, type MethodContext, type Scenario, type Split, type StepContext, type TapeBatch } from '@clbench/core';
+import { buildNetwork, initBackend, Rng, tf, trainContinual, type GradientStepContext, type MethodContext, type Scenario, type Split, type TapeBatch } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { er, type Er } from './er.js';
@@ -26,18 +26,20 @@ describe('er batch loss', () => {
     const method = er.create(er.hyperparameters.parse({ memorySize: 3, replayBatchSize: 3 })) as Er;
     const x = [[1, -2], [0.5, 0.5], [-1, 3]], y = [1, 0, 1];
     const split: Split = { x: Float32Array.from(x.flat()), y: Int32Array.from(y), n: 3 };
-    const step = (head: number, idx: number[]) => method.afterStep({ ...ctx, taskGrads: {}, samples: { split, idx: Int32Array.from(idx), head }, position: { epoch: 0, step: 0, steps: 1 } } as StepContext);
+    const stepOf = (head: number, idx: number[], epoch: number): GradientStepContext =>
+      ({ ...ctx, phase: 'training', taskGrads: {}, samples: { split, idx: Int32Array.from(idx), head }, position: { epoch, step: 0, steps: 1 } });
+    const step = (head: number, idx: number[]) => method.afterStep(stepOf(head, idx, 0));
     const batch = (n: number) => ({ x: tf.zeros([n, 2]) }) as unknown as TapeBatch;
-    expect(method.batchLoss(batch(4), ctx)).toBeNull();                   // empty memory
+    expect(method.batchLoss(batch(4), stepOf(1, [], 0))).toBeNull();                   // empty memory
     step(0, [0, 1]);                                                        // samples 0, 1 trained with head 0
     step(1, [2]);                                                           // sample 2 with head 1
     const W = net.heads.map((h) => h.W.dataSync()), b = net.heads.map((h) => h.b.dataSync());
     const want = (handCE(W[0], b[0], x.slice(0, 2), y.slice(0, 2)) * 2 + handCE(W[1], b[1], x.slice(2), y.slice(2))) / 3;
-    const got = tf.tidy(() => method.batchLoss(batch(4), ctx)!.dataSync()[0]);
+    const got = tf.tidy(() => method.batchLoss(batch(4), stepOf(1, [], 0))!.dataSync()[0]);
     expect(got).toBeCloseTo((3 / 4) * want, 5);
     expect(method.diagnostics().memory).toMatchObject({ capacity: 3, stored: 3, offered: 3, bytes: 3 * (2 * 4 + 8), perHead: { 0: 2, 1: 1 } });
     step(0, [0]);                                                           // a second epoch's step is not offered
-    method.afterStep({ ...ctx, taskGrads: {}, samples: { split, idx: Int32Array.from([1]), head: 0 }, position: { epoch: 1, step: 0, steps: 1 } } as StepContext);
+    method.afterStep(stepOf(0, [1], 1));
     expect(method.memory.seen).toBe(4);
     net.dispose();
   });

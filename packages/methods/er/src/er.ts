@@ -11,7 +11,7 @@
  * (the trainer steps the hidden layers and the current head only).
  * The memory is offered each training sample once: during a task's first epoch.
  */
-import { defineMethod, ReplayMemory, replayLoss, tf, type ContinualMethod, type MethodContext, type StepContext, type TapeBatch } from '@clbench/core';
+import { defineMethod, ReplayMemory, replayLoss, tf, type ContinualMethod, type GradientStepContext, type StepContext, type TapeBatch } from '@clbench/core';
 import { z } from 'zod';
 
 const hyperparameters = z.strictObject({
@@ -37,13 +37,13 @@ export class Er implements ContinualMethod {
 
   constructor(readonly hp: ErHyperparameters) { this.memory = new ReplayMemory(hp.memorySize); }
 
-  batchLoss(batch: TapeBatch, ctx: MethodContext): tf.Scalar | null {
+  batchLoss(batch: TapeBatch, ctx: StepContext): tf.Scalar | null {
     if (this.memory.size === 0) return null;                             // first step: nothing stored yet
     const replay = this.memory.sample(this.hp.replayBatchSize ?? ctx.training.batchSize, ctx.rng); // B_M ~ U(M), Alg. 1
     return replayLoss(ctx.net, replay, true).mul(replay.n / batch.x.shape[0]); // (|B_M|/|B|)·CE(B_M): the step on B ∪ B_M
   }
 
-  afterStep(ctx: StepContext): void {
+  afterStep(ctx: GradientStepContext): void {
     if (ctx.position.epoch !== 0) return;                                  // later epochs show the same samples again
     const { split, idx, head } = ctx.samples;
     for (const i of idx) this.memory.offer(split, i, head, ctx.rng);       // M ← reservoir(M, B), §4

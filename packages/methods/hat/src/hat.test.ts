@@ -1,4 +1,4 @@
-import { buildNetwork, initBackend, Rng, tf, trainContinual, type MethodContext, type Network, type Scenario, type TaskData } from '@clbench/core';
+import { buildNetwork, initBackend, Rng, tf, trainContinual, type GradientStepContext, type MethodContext, type Network, type Scenario, type StepPosition, type Split, type TaskData } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { annealedSlope, compensation, hat, type Hat } from './hat.js';
@@ -11,6 +11,12 @@ const task = (id: number) => ({ id, name: `t${id}` }) as TaskData;
 function handContext(net: Network, taskId: number): MethodContext {
   const scenario: Scenario = { name: 'hand-made', incremental: 'task', inputShape: [3], headOutputs: [2, 2], tasks: [] };
   return { net, scenario, training, rng: new Rng(1), taskId, head: taskId, finished: taskId ? [task(0)] : [], warn: () => {} };
+}
+
+/** The context the trainer gives a training step at `position` (HAT reads only the position). */
+function stepAt(ctx: MethodContext, position: StepPosition): GradientStepContext {
+  const samples = { split: { n: 0 } as Split, idx: new Int32Array(0), head: ctx.head };
+  return { ...ctx, phase: 'training', position, samples, taskGrads: {} };
 }
 
 describe('HAT formulas (Serra et al. 2018) against hand computations', () => {
@@ -37,13 +43,15 @@ describe('HAT formulas (Serra et al. 2018) against hand computations', () => {
     const a0 = [1, 0, 0.5, 0], a1 = [0, 1, 0.25];                             // a^{<t} of layers 0 and 1, set by hand
     tf.dispose(method.cumulative);
     method.cumulative = [tf.keep(tf.tensor1d(a0)), tf.keep(tf.tensor1d(a1))];
-    method.beforeTask(task(1), ctx);
-    const params = [...net.taskParams(1), ...method.params(ctx)];
+    const own = method.beforeTask(task(1), ctx).params ?? [];
+    expect(own.map((p) => p.name)).toEqual(['hat.e.l0', 'hat.e.l1']);        // the embeddings, stepped by the trainer
+    const params = [...net.taskParams(1), ...own];
     const ones = Object.fromEntries(params.map((p) => [p.name, tf.onesLike(p.variable)]));
     tf.tidy(() => {
-      const gates = method.unitGates(ctx, { epoch: 0, step: 1, steps: 3 });  // s = 1/400 + (400 − 1/400)/2
+      const step = stepAt(ctx, { epoch: 0, step: 1, steps: 3 });
+      const gates = method.unitGates(step);                                   // s = 1/400 + (400 − 1/400)/2
       const s = annealedSlope(400, 1, 3);
-      const out = Object.fromEntries(Object.entries(method.transformGradients(ones, ctx)).map(([k, v]) => [k, Array.from(v.dataSync())]));
+      const out = Object.fromEntries(Object.entries(method.transformGradients(ones, step)).map(([k, v]) => [k, Array.from(v.dataSync())]));
       // layer 0 reads the input (a = 1): factor 1 − a0[i]; W0 is [3 inputs, 4 units]
       for (let j = 0; j < 3; j++) for (let i = 0; i < 4; i++) expect(out['l0.W'][j * 4 + i]).toBeCloseTo(1 - a0[i], 6);
       // layer 1: W1 is [4 units of layer 0, 3 units]
@@ -51,7 +59,7 @@ describe('HAT formulas (Serra et al. 2018) against hand computations', () => {
       expect(out['l0.b']).toEqual(a0.map((v) => 1 - v));
       expect(out['l1.b']).toEqual(a1.map((v) => 1 - v));
       expect(out['head1.W'].every((v) => v === 1)).toBe(true);              // the task's own head: not conditioned
-      const e = method.params(ctx).map((p) => Array.from(p.variable.dataSync()));
+      const e = own.map((p) => Array.from(p.variable.dataSync()));
       const coshClamped = (x: number) => Math.cosh(Math.min(50, Math.abs(x)));
       e[0].forEach((v, i) => expect(out['hat.e.l0'][i] / ((400 * (coshClamped(s * v) + 1)) / (s * (Math.cosh(v) + 1)))).toBeCloseTo(1, 4));
       // gates σ(s e) and R by hand
@@ -60,7 +68,13 @@ describe('HAT formulas (Serra et al. 2018) against hand computations', () => {
       const prev = [a0, a1];
       let num = 0, den = 0;
       e.forEach((el, l) => el.forEach((v, i) => { num += sig(v) * (1 - prev[l][i]); den += 1 - prev[l][i]; }));
-      expect(method.penalty()!.dataSync()[0]).toBeCloseTo((0.5 * num) / den, 5);
+      expect(method.penalty(step)!.dataSync()[0]).toBeCloseTo((0.5 * num) / den, 5);
+      // every hook reads s from the step it is given, not from an earlier call: the last batch has s = s_max
+      const last = stepAt(ctx, { epoch: 0, step: 2, steps: 3 });
+      const sigMax = (v: number) => 1 / (1 + Math.exp(-400 * v));
+      let numMax = 0;
+      e.forEach((el, l) => el.forEach((v, i) => { numMax += sigMax(v) * (1 - prev[l][i]); }));
+      expect(method.penalty(last)!.dataSync()[0]).toBeCloseTo((0.5 * numMax) / den, 5);
     });
     tf.dispose(Object.values(ones));
     method.dispose(); net.dispose();

@@ -19,7 +19,7 @@
  * gradient, 0 < 1 − a < 1, still moves its weight by about lr: only binary masks protect exactly).
  * Units are counted used when their gate at s_max is above ½ (diagnostics.units, as CLNP's).
  */
-import { defineMethod, tf, type ContinualMethod, type MethodContext, type Param, type StepPosition, type TaskData } from '@clbench/core';
+import { defineMethod, tf, type ContinualMethod, type GradientStepContext, type MethodContext, type StepContext, type TaskData, type TaskPlan } from '@clbench/core';
 import { z } from 'zod';
 
 const hyperparameters = z.strictObject({
@@ -42,11 +42,17 @@ export function annealedSlope(sMax: number, step: number, steps: number): number
   return steps > 1 ? 1 / sMax + (sMax - 1 / sMax) * (step / (steps - 1)) : sMax;
 }
 
+/** s of a step, from the trainer's position of the step in its epoch (Eq. 3). */
+const slopeOf = (sMax: number, step: StepContext) => annealedSlope(sMax, step.position.step, step.position.steps);
+
 /** Eq. 4: the factor s_max [cosh(s e) + 1] / (s [cosh(e) + 1]) multiplying the embedding gradient. */
 export function compensation(e: tf.Tensor, s: number, sMax: number): tf.Tensor {
   const num = tf.cosh(e.mul(s).clipByValue(-50, 50)).add(1);
   return num.div(tf.cosh(e).add(1)).mul(sMax / s);
 }
+
+/** The name under which task embedding e^t_l of hidden layer `layer` is differentiated and stepped. */
+export const embeddingName = (layer: string) => `hat.e.${layer}`;
 
 let hatCount = 0; // tfjs variable names are global: make them unique
 
@@ -61,8 +67,6 @@ export class Hat implements ContinualMethod {
   conditioning: Record<string, tf.Tensor> = {};
   /** Σ_l Σ_i (1 − a^{<t}_{l,i}): the denominator of R (Eq. 5). */
   private freeMass = 0;
-  /** s of the step being taken (set by unitGates, read by penalty and transformGradients). */
-  private s = 1;
   private readonly units: UnitCount[] = [];
   /** Per task, per layer: gates at s_max strictly between 0 and 1 in float32 (not binary: their weights are only partly protected). */
   private readonly nonBinary: number[][] = [];
@@ -73,7 +77,7 @@ export class Hat implements ContinualMethod {
     this.cumulative = ctx.net.layers.map((l) => tf.keep(tf.zeros([l.units])) as tf.Tensor1D);
   }
 
-  beforeTask(task: TaskData, ctx: MethodContext): void {
+  beforeTask(task: TaskData, ctx: MethodContext): TaskPlan {
     tf.dispose(this.embeddings);
     // e^t ~ N(0, 1), as the authors' torch.nn.Embedding; from the method's seeded stream
     this.embeddings = ctx.net.layers.map((l) => {
@@ -87,41 +91,40 @@ export class Hat implements ContinualMethod {
     const prev = this.cumulative.map((a) => Float32Array.from(a.dataSync()));
     this.freeMass = 0;
     for (const a of prev) for (const v of a) this.freeMass += 1 - v;
-    if (!ctx.finished.length) return;
-    ctx.net.layers.forEach((layer, l) => {                                  // Eq. 2: 1 − min(a^{<t}_{l,i}, a^{<t}_{l−1,j})
+    const conditioned = ctx.finished.length > 0 ? ctx.net.layers : [];      // the first task is not conditioned
+    conditioned.forEach((layer, l) => {                                     // Eq. 2: 1 − min(a^{<t}_{l,i}, a^{<t}_{l−1,j})
       const out = prev[l], inp = l > 0 ? prev[l - 1] : null;
       const w = layer.weightMask((j, i) => 1 - Math.min(out[i], j < 0 || !inp ? 1 : inp[j]));
       this.conditioning[`${layer.name}.W`] = tf.keep(tf.tensor(w, layer.W.shape));
       this.conditioning[`${layer.name}.b`] = tf.keep(tf.tensor1d(out.map((v) => 1 - v)));
     });
+    // The embeddings train with the network's parameters (the trainer differentiates and steps them).
+    return { params: this.embeddings.map((variable, l) => ({ name: embeddingName(ctx.net.layers[l].name), variable })) };
   }
 
-  params(ctx: MethodContext): Param[] {
-    return this.embeddings.map((variable, l) => ({ name: `hat.e.${ctx.net.layers[l].name}`, variable }));
+  unitGates(step: StepContext): tf.Tensor[] {
+    const s = slopeOf(this.hp.sMax, step);                                  // Eq. 3
+    return this.embeddings.map((e) => tf.sigmoid(e.mul(s)));                // a^t_l = σ(s e^t_l), Eq. 1
   }
 
-  unitGates(_ctx: MethodContext, position: StepPosition): tf.Tensor[] {
-    this.s = annealedSlope(this.hp.sMax, position.step, position.steps);  // Eq. 3
-    return this.embeddings.map((e) => tf.sigmoid(e.mul(this.s)));          // a^t_l = σ(s e^t_l), Eq. 1
-  }
-
-  penalty(): tf.Scalar | null {
+  penalty(step: StepContext): tf.Scalar | null {
     if (!this.embeddings.length || this.freeMass <= 0) return null;         // no free unit left: R is 0/0, nothing to add
+    const s = slopeOf(this.hp.sMax, step);
     return tf.tidy(() => {
       let num: tf.Scalar = tf.scalar(0);
       this.embeddings.forEach((e, l) => {
-        num = num.add(tf.sigmoid(e.mul(this.s)).mul(tf.sub(1, this.cumulative[l])).sum()); // Σ_i a^t_i (1 − a^{<t}_i)
+        num = num.add(tf.sigmoid(e.mul(s)).mul(tf.sub(1, this.cumulative[l])).sum()); // Σ_i a^t_i (1 − a^{<t}_i)
       });
       return num.div(this.freeMass).mul(this.hp.c) as tf.Scalar;            // c · R, Eq. 5
     });
   }
 
-  transformGradients(grads: Record<string, tf.Tensor>, ctx: MethodContext): Record<string, tf.Tensor> {
-    const out = { ...grads };
+  transformGradients(grads: Record<string, tf.Tensor>, step: GradientStepContext): Record<string, tf.Tensor> {
+    const out = { ...grads }, s = slopeOf(this.hp.sMax, step);
     for (const [name, factor] of Object.entries(this.conditioning)) if (out[name]) out[name] = out[name].mul(factor); // Eq. 2
     this.embeddings.forEach((e, l) => {
-      const name = `hat.e.${ctx.net.layers[l].name}`;
-      if (out[name]) out[name] = out[name].mul(compensation(e, this.s, this.hp.sMax));              // Eq. 4
+      const name = embeddingName(step.net.layers[l].name);
+      if (out[name]) out[name] = out[name].mul(compensation(e, s, this.hp.sMax));                   // Eq. 4
     });
     return out;
   }

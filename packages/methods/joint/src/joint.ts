@@ -13,6 +13,6 @@ export const joint = defineMethod({
   supports: ['task', 'domain', 'class'],
   hyperparameters: z.strictObject({}),
   create: () => ({
-    trainingTasks: (task: TaskData, ctx) => [...ctx.finished, task],
+    beforeTask: (task: TaskData, ctx) => ({ trainOn: [...ctx.finished, task] }),
   }),
 });

@@ -35,7 +35,8 @@ export class L1Change implements ContinualMethod {
   constructor(readonly hp: L1ChangeHyperparameters) {}
 
   // Optional hooks, in the trainer's order (add the ones you need; see ContinualMethod in @clbench/core):
-  // setup · beforeTask · trainingTasks · params · unitGates · activityPenalty · batchLoss · penalty · transformGradients · afterStep · afterTask · evaluationNetwork · diagnostics · dispose
+  // setup · beforeTask (→ plan: trainOn, params) · unitGates · batchLoss · penalty · transformGradients · afterStep · afterTask · evaluationNetwork · diagnostics · dispose
+  // (per-step hooks get one StepContext: phase, position, samples; taskGrads in transformGradients and afterStep)
 
   penalty(ctx: MethodContext): tf.Scalar | null {
     if (!this.anchor) return null;                                    // first task: nothing to protect

@@ -1,4 +1,4 @@
-import { initBackend, Network, Rng, tf, trainContinual, type MethodContext, type Scenario, type TaskData } from '@clbench/core';
+import { initBackend, Network, Rng, tf, trainContinual, type GradientStepContext, type MethodContext, type Scenario, type Split, type TaskData } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { si, type Si } from './si.js';
@@ -14,6 +14,11 @@ function net(): Network {
 function ctxOf(n: Network): MethodContext {
   const scenario: Scenario = { name: 'hand', incremental: 'domain', inputShape: [2], headOutputs: [2], tasks: [] };
   return { net: n, scenario, training, rng: new Rng(1), taskId: 0, head: 0, finished: [], warn: () => {} };
+}
+/** The context the trainer gives afterStep for a training step with task gradients `taskGrads`. */
+function stepOf(ctx: MethodContext, taskGrads: Record<string, tf.Tensor>): GradientStepContext {
+  const samples = { split: { n: 0 } as Split, idx: new Int32Array(0), head: 0 };
+  return { ...ctx, phase: 'training', position: { epoch: 0, step: 0, steps: 1 }, samples, taskGrads };
 }
 const task = { id: 0 } as TaskData;
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
@@ -31,7 +36,7 @@ describe('SI on a quadratic whose path integral is known by hand', () => {
       tf.tidy(() => {
         const g = Object.fromEntries(shared.map((p) => [p.name, p.variable.sub(target[p.name]).mul(a)])); // ∂L/∂θ at the step's start
         for (const p of shared) p.variable.assign(p.variable.sub(g[p.name].mul(lr)));
-        method.afterStep({ ...ctx, taskGrads: g });
+        method.afterStep(stepOf(ctx, g));
       });
     }
     for (const p of shared) {
@@ -52,10 +57,10 @@ describe('SI on a quadratic whose path integral is known by hand', () => {
     const n = net(), ctx = ctxOf(n), shared = n.sharedParams();
     const method = si.create(si.hyperparameters.parse({ c: 5, xi: 0.1 })) as Si;
     method.beforeTask(task, ctx);
-    tf.tidy(() => { for (const p of shared) { const g = tf.onesLike(p.variable); p.variable.assign(p.variable.sub(g.mul(0.2))); method.afterStep({ ...ctx, taskGrads: { [p.name]: g } }); } });
+    tf.tidy(() => { for (const p of shared) { const g = tf.onesLike(p.variable); p.variable.assign(p.variable.sub(g.mul(0.2))); method.afterStep(stepOf(ctx, { [p.name]: g })); } });
     method.afterTask(task, ctx); // now Ω > 0 and θ* = θ
     method.beforeTask(task, ctx);
-    tf.tidy(() => { for (const p of shared) p.variable.assign(p.variable.add(0.5)); method.afterStep({ ...ctx, taskGrads: {} }); }); // move away from θ*, no task loss
+    tf.tidy(() => { for (const p of shared) p.variable.assign(p.variable.add(0.5)); method.afterStep(stepOf(ctx, {})); }); // move away from θ*, no task loss
     const expected = shared.map((p) => new Float64Array(p.variable.size));
     for (let k = 0; k < 3; k++) {
       tf.tidy(() => {
@@ -67,7 +72,7 @@ describe('SI on a quadratic whose path integral is known by hand', () => {
           dTheta.forEach((d, i) => { expected[j][i] -= g[i] * d; });
           p.variable.assign(p.variable.sub(step));
         });
-        method.afterStep({ ...ctx, taskGrads: gTask });
+        method.afterStep(stepOf(ctx, gTask));
       });
     }
     shared.forEach((p, j) => values(method.omega[p.name]).forEach((w, i) => expect(w).toBeCloseTo(expected[j][i], 5)));
@@ -79,7 +84,7 @@ describe('SI on a quadratic whose path integral is known by hand', () => {
     const method = si.create(si.hyperparameters.parse({ c: 3 })) as Si;
     method.beforeTask(task, ctx);
     expect(method.penalty(ctx)).toBeNull();
-    tf.tidy(() => { for (const p of shared) { const g = tf.onesLike(p.variable); p.variable.assign(p.variable.sub(g.mul(0.4))); method.afterStep({ ...ctx, taskGrads: { [p.name]: g } }); } });
+    tf.tidy(() => { for (const p of shared) { const g = tf.onesLike(p.variable); p.variable.assign(p.variable.sub(g.mul(0.4))); method.afterStep(stepOf(ctx, { [p.name]: g })); } });
     method.afterTask(task, ctx);
     tf.tidy(() => { for (const p of shared) p.variable.assign(p.variable.add(0.25)); });
     const { value, grads } = tf.variableGrads(() => method.penalty(ctx)!, shared.map((p) => p.variable));

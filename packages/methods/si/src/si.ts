@@ -11,7 +11,7 @@
  */
 import {
   defineMethod, disposeParamTensors, meanOf, quadraticPenalty, snapshot, tf,
-  type ContinualMethod, type MethodContext, type ParamTensors, type StepContext, type TaskData,
+  type ContinualMethod, type GradientStepContext, type MethodContext, type ParamTensors, type TaskData,
 } from '@clbench/core';
 import { z } from 'zod';
 
@@ -63,7 +63,7 @@ export class Si implements ContinualMethod {
     return quadraticPenalty(this.hp.c, ctx.net.sharedParams(), this.anchor, this.importance); // Eq. 4: c · ΣΩ(θ − θ*)²
   }
 
-  afterStep(ctx: StepContext): void {
+  afterStep(ctx: GradientStepContext): void {
     tf.tidy(() => {
       for (const { name, variable } of ctx.net.sharedParams()) {
         const g = ctx.taskGrads[name];                                    // ∂L_task/∂θ, no penalty

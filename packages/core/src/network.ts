@@ -92,7 +92,8 @@ export class Network {
     readonly inputShape: number[],
     readonly layers: HiddenLayer[],
     readonly heads: Head[],
-    private readonly dropoutRng: Rng,
+    /** The stream dropout masks are drawn from (saved in checkpoints, network-state.ts). */
+    readonly dropoutRng: Rng,
     /** How buildNetwork drew the weights (reinitialise draws them the same way). */
     private readonly init: NetworkConfig['init'] = undefined,
   ) {}
@@ -248,46 +249,91 @@ export function glorotFans(shape: readonly number[]): [number, number] {
   return [k1 * k2 * C, k1 * k2 * F];
 }
 
-/** Build hidden layers from the config and one head per entry of `headOutputs`. */
+/** A hidden layer as a config makes it for an input shape, before any weight is drawn. */
+export interface LayerLayout {
+  /** Index in NetworkConfig.layers (dropout entries counted), for messages naming the field. */
+  configIndex: number;
+  kind: 'dense' | 'conv2d';
+  /** dense [in, units]; conv2d [k, k, inC, filters]. */
+  weightShape: number[];
+  units: number;
+  /** The ReLU output before pooling, per sample (what pruning statistics keep): [units] or [oh, ow, filters]. */
+  activationShape: number[];
+  /** What the layer passes on, per sample (after pooling). */
+  outputShape: number[];
+  pool: number;
+  padding: 'same' | 'valid';
+  /** Rate of the dropout entry that follows the layer (0: none). */
+  dropout: number;
+  /** A dense layer reading a conv layer's feature map. */
+  flattenBefore: boolean;
+  /** Units of the previous hidden layer; null = raw input. */
+  prevUnits: number | null;
+  /** Weights + biases. */
+  parameters: number;
+}
+
+/** A network's shapes: hidden layers, the heads' input size and each head's weight shape [features, outputs]. */
+export interface NetworkLayout { layers: LayerLayout[]; features: number; heads: [number, number][]; parameters: number }
+
+/**
+ * The shapes buildNetwork builds (and suite validation, packages/runner/src/suite-checks.ts,
+ * checks): pure, no RNG draw, no tensor. Throws "network.layers[i](.field): message" for a
+ * layer the input cannot feed.
+ */
+export function networkLayout(cfg: NetworkConfig, inputShape: number[], headOutputs: number[]): NetworkLayout {
+  const layers: LayerLayout[] = [], cfgs: LayerConfig[] = cfg.layers;
+  let shape = [...inputShape];             // current feature shape (without batch)
+  let prevUnits: number | null = null;
+  for (let i = 0; i < cfgs.length; i++) {
+    const c = cfgs[i];
+    if (c.type === 'dropout') continue;
+    const next = cfgs[i + 1];
+    const common = { configIndex: i, pool: 1, padding: 'same' as const, dropout: next?.type === 'dropout' ? next.rate : 0, prevUnits, flattenBefore: false };
+    let layer: LayerLayout;
+    if (c.type === 'dense') {
+      const weightShape = [inputSize(shape), c.units];
+      layer = {
+        ...common, kind: 'dense', weightShape, units: c.units, activationShape: [c.units], outputShape: [c.units],
+        flattenBefore: shape.length > 1, parameters: (weightShape[0] + 1) * c.units,
+      };
+    } else {
+      if (shape.length !== 3) throw new Error(`network.layers[${i}]: conv2d needs an image input shape [H, W, C] (got [${inputShape.join(', ')}]) and cannot follow a dense layer`);
+      const [H, Wd, C] = shape, k = c.kernelSize;
+      if (c.padding === 'valid' && (k > H || k > Wd)) throw new Error(`network.layers[${i}].kernelSize: a ${k}×${k} 'valid' convolution does not fit its ${H}×${Wd} input`);
+      const oh = c.padding === 'same' ? H : H - k + 1, ow = c.padding === 'same' ? Wd : Wd - k + 1;
+      if (c.pool > oh || c.pool > ow) throw new Error(`network.layers[${i}].pool: ${c.pool}×${c.pool} pooling of a ${oh}×${ow} feature map leaves nothing`);
+      layer = {
+        ...common, kind: 'conv2d', weightShape: [k, k, C, c.filters], units: c.filters, pool: c.pool, padding: c.padding,
+        activationShape: [oh, ow, c.filters], outputShape: [Math.floor(oh / c.pool), Math.floor(ow / c.pool), c.filters],
+        parameters: (k * k * C + 1) * c.filters,
+      };
+    }
+    layers.push(layer);
+    shape = layer.outputShape;
+    prevUnits = layer.units;
+  }
+  const features = inputSize(shape);
+  const heads = headOutputs.map((k): [number, number] => [features, k]);
+  const parameters = layers.reduce((n, l) => n + l.parameters, 0) + heads.reduce((n, [f, k]) => n + (f + 1) * k, 0);
+  return { layers, features, heads, parameters };
+}
+
+/** Build hidden layers from the config (shapes: networkLayout) and one head per entry of `headOutputs`. */
 let networkCount = 0;
 
 export function buildNetwork(cfg: NetworkConfig, inputShape: number[], headOutputs: number[], rng: Rng): Network {
   const init = rng.fork('init');
   const id = `net${networkCount++}`; // tfjs variable names are global: make them unique
-  const layers: HiddenLayer[] = [];
-  let shape = [...inputShape];             // current feature shape (without batch)
-  let prevUnits: number | null = null;
-  let spatial = inputShape.length === 3;   // conv layers need [H, W, C]
-  const cfgs: LayerConfig[] = cfg.layers;
-  for (let i = 0; i < cfgs.length; i++) {
-    const c = cfgs[i];
-    if (c.type === 'dropout') continue;
-    const next = cfgs[i + 1];
-    const dropout = next?.type === 'dropout' ? next.rate : 0;
-    const idx = layers.length;
-    if (c.type === 'dense') {
-      const Wshape = [inputSize(shape), c.units];
-      const [Wv, bv] = initialWeights(cfg.init, init, Wshape, c.units);
-      const W = makeVariable(tf.tensor2d(Wv, Wshape as [number, number]), true, `${id}.l${idx}.W`);
-      const b = makeVariable(tf.tensor1d(bv), true, `${id}.l${idx}.b`);
-      layers.push(new HiddenLayer(idx, 'dense', W, b, prevUnits, 1, 'same', dropout, shape.length > 1));
-      shape = [c.units];
-    } else {
-      if (!spatial) throw new Error(`network.layers[${i}]: conv2d needs an image input shape [H, W, C] (got [${inputShape.join(', ')}]) and cannot follow a dense layer`);
-      const [H, Wd, C] = shape, k = c.kernelSize;
-      const Wshape: [number, number, number, number] = [k, k, C, c.filters];
-      const [Wv, bv] = initialWeights(cfg.init, init, Wshape, c.filters);
-      const W = makeVariable(tf.tensor4d(Wv, Wshape), true, `${id}.l${idx}.W`);
-      const b = makeVariable(tf.tensor1d(bv), true, `${id}.l${idx}.b`);
-      layers.push(new HiddenLayer(idx, 'conv2d', W, b, prevUnits, c.pool, c.padding, dropout, false));
-      const oh = c.padding === 'same' ? H : H - k + 1, ow = c.padding === 'same' ? Wd : Wd - k + 1;
-      shape = [Math.floor(oh / c.pool), Math.floor(ow / c.pool), c.filters];
-    }
-    prevUnits = layers[idx].units;
-    spatial = shape.length === 3;
-  }
-  const features = inputSize(shape);
-  const heads = headOutputs.map((k, h) => {
+  const layout = networkLayout(cfg, inputShape, headOutputs);
+  // weights drawn in layout order: hidden layers, then heads (reinitialise draws them the same way)
+  const layers = layout.layers.map((l, idx) => {
+    const [Wv, bv] = initialWeights(cfg.init, init, l.weightShape, l.units);
+    const W = makeVariable(tf.tensor(Wv, l.weightShape), true, `${id}.l${idx}.W`);
+    const b = makeVariable(tf.tensor1d(bv), true, `${id}.l${idx}.b`);
+    return new HiddenLayer(idx, l.kind, W, b, l.prevUnits, l.pool, l.padding, l.dropout, l.flattenBefore);
+  });
+  const heads = layout.heads.map(([features, k], h) => {
     const [Wv, bv] = initialWeights(cfg.init, init, [features, k], k);
     return { W: makeVariable(tf.tensor2d(Wv, [features, k]), true, `${id}.head${h}.W`), b: makeVariable(tf.tensor1d(bv), true, `${id}.head${h}.b`) };
   });

@@ -1,6 +1,6 @@
 export { indicesByClass, BYTE_LEVELS, type Dataset, type Labeled } from './dataset.js';
 export { loadEmbeddedMnist } from './mnist-embedded.js';
-export { buildScenario, type ScenarioOptions } from './scenarios.js';
+export { buildScenario, scenarioLayout, validationCount, viewBytes, type ScenarioOptions, type DatasetShape, type ScenarioLayout, type TaskLayout, type TaskTransform, type TaskRows } from './scenarios.js';
 export { planRotation, rotateInto, type Rotation } from './rotate.js';
 export { poolView, type Transform } from './views.js';
 export { expandOrderings } from './orderings.js';

@@ -16,3 +16,13 @@ export { runFraction, type RunnerEvent, type WorkerMessage, type WorkerId } from
 export { progressReporter, ProgressState, finishedLine, duration, type Reporter } from './progress.js';
 export { sbatchScript, type SbatchOptions } from './slurm.js';
 export { measurePoolThroughput, measureRawProcesses, samplesOf, type Throughput } from './throughput.js';
+export { runBench, MEMORY_NETWORK, type BenchOptions } from './bench/bench.js';
+export { benchHarness, type HarnessBenchOptions, type HarnessBenchResult } from './bench/harness.js';
+export { benchMethods, benchedMethods, type MethodsBenchOptions } from './bench/methods.js';
+export { benchPool, type PoolBenchOptions } from './bench/pool.js';
+export { measureMemory, checkoutCli, type MemoryOptions } from './bench/memory.js';
+export { rawEpoch } from './bench/raw-loop.js';
+export { OVERHEAD_GOALS, RSS_GOALS_MB, overheadVerdict, rssGoalMet, type OverheadGoals, type OverheadVerdict } from './bench/goals.js';
+export { clnpTaskDiagnostics, isClnpTaskDiagnostics, type ClnpTaskDiagnosticsShape } from './bench/clnp-diagnostics.js';
+export { benchTable, memoryTable } from './bench/table.js';
+export { BENCH_TRAINING, benchNetwork, type BenchReport, type HarnessBench, type TransposedMatMulBench, type MethodBench, type PoolBench, type MemoryRow, type MemoryReport } from './bench/types.js';

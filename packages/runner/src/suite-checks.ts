@@ -4,10 +4,13 @@
  * Each check returns its problem as "field: message" (suite-file.ts prefixes the file), or
  * nothing; the first problem found is reported. The checks run in order, so a later check
  * may rely on the earlier ones (e.g. on the task count being within its limit).
+ * Shapes, sizes and samples come from the builders' own pure functions (suite-shapes.ts:
+ * scenarioLayout in packages/data/src/scenarios.ts, networkLayout in packages/core/src/network.ts).
  * To add a check, append a function to SUITE_CHECKS.
  */
-import type { ScenarioConfig, Suite } from '@clbench/core';
-import { datasetFacts, expandOrderings, type DatasetFacts } from '@clbench/data';
+import type { NetworkLayout, Suite } from '@clbench/core';
+import { datasetFacts, expandOrderings, validationCount, type DatasetFacts } from '@clbench/data';
+import { dataBytesOf, networkOf, scenarioOf, taskRows } from './suite-shapes.js';
 
 /** Sizes beyond which a run (or the coordinator) would exhaust memory. */
 export const LIMITS = {
@@ -21,8 +24,8 @@ export const LIMITS = {
   parameters: 100_000_000,
   /** Bytes of one layer's float32 output over a batch (the training batch, or the evaluation batch). */
   batchActivationBytes: 2 ** 30,
-  /** Bytes of task data one run holds: buildScenario (packages/data/src/scenarios.ts) copies each task's rows as float32. */
-  taskDataBytes: 16 * 2 ** 30,
+  /** Bytes of data a run's process holds: the dataset as uint8 (once) + the run's task views over it (suite-shapes.ts dataBytesOf). */
+  dataBytes: 16 * 2 ** 30,
 };
 /** Batch size of accuracy evaluation (packages/core/src/trainer.ts, `accuracy`). */
 const EVAL_BATCH = 1000;
@@ -32,24 +35,8 @@ export type SuiteCheck = (c: SuiteContext) => string | undefined;
 
 const count = (n: number) => (n < 1e15 ? n.toLocaleString('en-US') : n.toExponential(2));
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+const size = (bytes: number) => (bytes < 2 ** 30 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : gib(bytes));
 const product = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
-
-/** The dataset classes each task of the scenario holds (scenarios.ts builds tasks the same way). */
-function taskClasses(s: ScenarioConfig, data: DatasetFacts): number[][] {
-  const range = (first: number, n: number) => Array.from({ length: n }, (_, i) => first + i);
-  switch (s.type) {
-    case 'split': return Array.from({ length: s.tasks }, (_, k) => range(k * s.classesPerTask, s.classesPerTask));
-    case 'split-cifar': return Array.from({ length: s.tasks }, (_, k) => range(10 * k, 10));
-    default: return Array.from({ length: s.tasks }, () => range(0, data.classes));
-  }
-}
-
-/** Output units of each head (one per task in task-incremental learning). */
-function headOutputs(s: ScenarioConfig, data: DatasetFacts): number[] {
-  const outputs = s.type === 'split' ? (s.incremental === 'class' ? s.tasks * s.classesPerTask : s.classesPerTask)
-    : s.type === 'split-cifar' ? 10 : data.classes;
-  return Array(s.incremental === 'task' ? s.tasks : 1).fill(outputs);
-}
 
 const embeddedSource: SuiteCheck = ({ suite: { dataset } }) => {
   if (dataset.source === 'embedded' && dataset.name !== 'mnist') return `dataset.source: "${dataset.name}" has no embedded copy; give { "dir": "/path/to/files" }`;
@@ -59,24 +46,23 @@ const taskCount: SuiteCheck = ({ suite: { scenario } }) => {
   if (scenario.tasks > LIMITS.tasks) return `scenario.tasks: ${count(scenario.tasks)} tasks exceeds the limit of ${count(LIMITS.tasks)}`;
 };
 
-const scenarioClasses: SuiteCheck = ({ suite: { scenario: s }, data }) => {
-  if (s.type === 'split' && s.tasks * s.classesPerTask > data.classes) {
-    return `scenario.tasks: ${s.tasks} tasks × ${s.classesPerTask} classes needs ${s.tasks * s.classesPerTask} classes, ${data.name} has ${data.classes}`;
-  }
+/** Classes the dataset lacks for the scenario (scenarioLayout throws them), then a head that cannot be wrong. */
+const scenarioClasses: SuiteCheck = ({ suite, data }) => {
+  try { scenarioOf(suite, data); } catch (e) { return (e as Error).message; } // "field: message"
+  const s = suite.scenario;
   if (s.type === 'split' && s.classesPerTask === 1 && s.incremental !== 'class') {
     return `scenario.classesPerTask: 1 class per task makes a one-output head that is always right (${s.incremental}-incremental); use 2 or more, or "incremental": "class"`;
   }
-  if (s.type === 'split-cifar' && data.name !== 'cifar10-100') {
-    return `scenario.type: "split-cifar" needs dataset "cifar10-100" (CIFAR-10 + CIFAR-100, 110 classes), got "${data.name}"`;
-  }
 };
 
-/** Task k of a rotated scenario turns every image by k·maxDegrees/tasks degrees (scenarios.ts): no two tasks may coincide. */
-const distinctRotations: SuiteCheck = ({ suite: { scenario: s } }) => {
+/** Each task of a rotated scenario turns every image by its own angle (scenarioLayout): no two tasks may coincide. */
+const distinctRotations: SuiteCheck = ({ suite, data }) => {
+  const s = suite.scenario;
   if (s.type !== 'rotated') return;
   const taskAt = new Map<number, number>();
-  for (let k = 0; k < s.tasks; k++) {
-    const deg = ((((k * s.maxDegrees) / s.tasks) % 360) + 360) % 360;
+  for (const [k, { transform }] of scenarioOf(suite, data).tasks.entries()) {
+    const degrees = transform.type === 'rotate' ? transform.degrees : 0;
+    const deg = ((degrees % 360) + 360) % 360;
     const key = Math.round(deg * 1e6) % 360e6; // 1e-6° apart counts as the same rotation
     const other = taskAt.get(key);
     if (other !== undefined) return `scenario.maxDegrees: tasks ${other} and ${k} are both rotated by ${deg.toFixed(1)}° (mod 360) with ${s.maxDegrees}° over ${s.tasks} tasks`;
@@ -96,64 +82,55 @@ const layerOrder: SuiteCheck = ({ suite: { network } }) => {
 };
 
 /**
- * Walk the network's shapes as buildNetwork (packages/core/src/network.ts) does: conv shapes
- * against the input size, and parameter and activation sizes against the limits.
+ * The network buildNetwork would build (networkLayout, packages/core/src/network.ts): layers the
+ * input cannot feed (networkLayout throws them), then each layer's output over the larger of the
+ * training and evaluation batches, then the parameter count against the limits.
  */
-const networkSize: SuiteCheck = ({ suite: { network, scenario, training }, data }) => {
-  const batch = Math.max(training.batchSize, EVAL_BATCH);
-  let shape: number[] = network.layers[0].type === 'conv2d' ? [...data.imageShape] : [product(data.imageShape)];
-  let parameters = 0, largest = { field: '', parameters: 0 };
-  for (const [i, l] of network.layers.entries()) {
-    if (l.type === 'dropout') continue;
-    let field: string, layerParameters: number, outputFloats: number;
-    if (l.type === 'dense') {
-      field = `network.layers[${i}].units`;
-      layerParameters = (product(shape) + 1) * l.units;
-      outputFloats = l.units;
-      shape = [l.units];
-    } else {
-      const [H, W, C] = shape, k = l.kernelSize;
-      if (l.padding === 'valid' && (k > H || k > W)) return `network.layers[${i}].kernelSize: a ${k}×${k} 'valid' convolution does not fit its ${H}×${W} input`;
-      const oh = l.padding === 'same' ? H : H - k + 1, ow = l.padding === 'same' ? W : W - k + 1;
-      if (l.pool > oh || l.pool > ow) return `network.layers[${i}].pool: ${l.pool}×${l.pool} pooling of a ${oh}×${ow} feature map leaves nothing`;
-      field = `network.layers[${i}].filters`;
-      layerParameters = (k * k * C + 1) * l.filters;
-      outputFloats = oh * ow * l.filters; // before pooling (the activation kept for pruning statistics)
-      shape = [Math.floor(oh / l.pool), Math.floor(ow / l.pool), l.filters];
-    }
-    const activationBytes = 4 * batch * outputFloats;
+const networkSize: SuiteCheck = ({ suite, data }) => {
+  let network: NetworkLayout;
+  try { network = networkOf(suite, data); } catch (e) { return (e as Error).message; } // "network.layers[i](.field): message"
+  const batch = Math.max(suite.training.batchSize, EVAL_BATCH);
+  let largest = { field: '', parameters: 0 };
+  for (const l of network.layers) {
+    const field = `network.layers[${l.configIndex}].${l.kind === 'dense' ? 'units' : 'filters'}`;
+    const activationBytes = 4 * batch * product(l.activationShape); // before pooling (the activation kept for pruning statistics)
     if (activationBytes > LIMITS.batchActivationBytes) {
       return `${field}: its output over a batch of ${batch} takes ${gib(activationBytes)}, more than the limit of ${gib(LIMITS.batchActivationBytes)}`;
     }
-    parameters += layerParameters;
-    if (layerParameters > largest.parameters) largest = { field, parameters: layerParameters };
+    if (l.parameters > largest.parameters) largest = { field, parameters: l.parameters };
   }
-  const heads = headOutputs(scenario, data), headParameters = heads.reduce((n, k) => n + (product(shape) + 1) * k, 0);
-  parameters += headParameters;
-  if (headParameters > largest.parameters) largest = { field: `network.layers[${network.layers.length - 1}] (its ${heads.length} task heads)`, parameters: headParameters };
-  if (parameters > LIMITS.parameters) {
-    return `${largest.field}: the network has ${count(parameters)} parameters (${count(largest.parameters)} here), more than the limit of ${count(LIMITS.parameters)}`;
+  const headParameters = network.heads.reduce((n, [features, outputs]) => n + (features + 1) * outputs, 0);
+  if (headParameters > largest.parameters) {
+    largest = { field: `network.layers[${suite.network.layers.length - 1}] (its ${network.heads.length} task heads)`, parameters: headParameters };
+  }
+  if (network.parameters > LIMITS.parameters) {
+    return `${largest.field}: the network has ${count(network.parameters)} parameters (${count(largest.parameters)} here), more than the limit of ${count(LIMITS.parameters)}`;
   }
 };
 
 /** The smallest task decides: after `limit` and the validation split it must fill a batch and keep validation samples. */
-const samplesPerTask: SuiteCheck = ({ suite: { dataset, scenario, training }, data }) => {
-  const perClass = data.trainPerClass.map((n) => Math.min(n, dataset.limit ?? n));
-  const sizes = taskClasses(scenario, data).map((classes) => classes.reduce((n, c) => n + perClass[c], 0));
+const samplesPerTask: SuiteCheck = ({ suite, data }) => {
+  const { dataset, training } = suite;
+  const sizes = taskRows(suite, data).map((rows) => rows.train);
   const n = Math.min(...sizes), k = sizes.indexOf(n), f = training.validationFraction;
-  const nValidation = Math.round(n * f), nTrain = n - nValidation; // as buildScenario splits
+  const nValidation = validationCount(n, f), nTrain = n - nValidation; // as buildScenario splits
   const task = `task ${k} (${n} samples${dataset.limit ? `, dataset.limit ${dataset.limit} per class` : ''})`;
   if (nTrain < 1) return `training.validationFraction: ${f} of ${task} leaves no training sample`;
   if (f > 0 && nValidation < 1) return `training.validationFraction: ${f} of ${task} rounds to no validation sample`;
   if (training.batchSize > nTrain) return `training.batchSize: ${training.batchSize} is more than the ${nTrain} training samples of ${task}`;
 };
 
-/** Task data one run holds: permuted and rotated tasks each copy the whole (limited) dataset; split tasks share it out. */
-const taskDataSize: SuiteCheck = ({ suite: { dataset, scenario }, data }) => {
-  const train = data.trainPerClass.reduce((n, c) => n + Math.min(c, dataset.limit ?? c), 0);
-  const copies = scenario.type === 'permuted' || scenario.type === 'rotated' ? scenario.tasks : 1;
-  const bytes = copies * (train + data.testSamples) * product(data.imageShape) * 4;
-  if (bytes > LIMITS.taskDataBytes) return `scenario.tasks: ${scenario.tasks} ${scenario.type} tasks of ${data.name} hold ${gib(bytes)} of images, more than the limit of ${gib(LIMITS.taskDataBytes)}`;
+/**
+ * Data a run's process holds: the dataset once as uint8 pixels, and per task a view over it
+ * (row indices, labels, a permutation or rotation plan: viewBytes, scenarios.ts). Tasks copy
+ * no pixels, so long permuted or rotated suites cost indices, not images.
+ */
+const dataSize: SuiteCheck = ({ suite, data }) => {
+  const bytes = dataBytesOf(suite, data), scenario = suite.scenario;
+  const total = bytes.dataset + bytes.views;
+  if (total <= LIMITS.dataBytes) return;
+  const field = bytes.views >= bytes.dataset ? 'scenario.tasks' : 'dataset.name';
+  return `${field}: ${scenario.tasks} ${scenario.type} tasks of ${data.name} hold ${size(total)} (${size(bytes.dataset)} of uint8 images, shared, and ${size(bytes.views)} of task views), more than the limit of ${size(LIMITS.dataBytes)}`;
 };
 
 const distinctSeeds: SuiteCheck = ({ suite: { seeds } }) => {
@@ -184,7 +161,7 @@ const distinctOrderings: SuiteCheck = ({ suite: { orderings, scenario } }) => {
 
 export const SUITE_CHECKS: SuiteCheck[] = [
   embeddedSource, taskCount, scenarioClasses, distinctRotations, layerOrder, networkSize,
-  samplesPerTask, taskDataSize, distinctSeeds, runCount, distinctOrderings,
+  samplesPerTask, dataSize, distinctSeeds, runCount, distinctOrderings,
 ];
 
 /** Throws an Error "field: message" for the first problem of a schema-valid suite. */

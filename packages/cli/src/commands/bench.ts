@@ -1,11 +1,24 @@
-/** `clbench bench`: throughput of the harness against a raw tfjs loop, of each method against naive, of the pool; memory on full MNIST. */
+/** `clbench bench`: throughput of the harness against a raw tfjs loop, of each method against naive, of the pool; memory on full MNIST.
+ *  The benchmarks live in @clbench/runner (runBench); this command parses its flags and prints / writes the report. */
+import { isMethodName, methodNames, type MethodName } from '@clbench/methods';
+import { benchTable, checkoutCli, runBench } from '@clbench/runner';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse, UsageError, type Command } from '../args.js';
-import { benchTable, runBench } from '../bench/bench.js';
 import { backendArg } from './run.js';
 
 const USAGE = 'usage: clbench bench [--backend auto|wasm|cpu|tensorflow] [--repeats N] [--hidden N] [--methods a,b] [--workers N] [--no-pool] [--no-memory] [--before CLBENCH_CHECKOUT] [--json FILE]';
+
+/** This CLI's entry (dist/main.js): the memory benchmark runs it in fresh processes. */
+export const BENCH_CLI = fileURLToPath(new URL('../main.js', import.meta.url));
+
+/** `--methods a,b` → registered method names; an unknown one is a usage error. */
+function methodsArg(v: string | undefined): MethodName[] | undefined {
+  return v?.split(',').map((m) => {
+    if (!isMethodName(m)) throw new UsageError(`unknown method "${m}" (known: ${methodNames.join(', ')})`);
+    return m;
+  });
+}
 
 export const bench: Command = {
   summary: 'measure samples/s: raw tfjs vs harness, each method vs naive, consolidation times',
@@ -15,10 +28,14 @@ export const bench: Command = {
     const repeats = Number(values.repeats ?? 3), hidden = Number(values.hidden ?? 256);
     if (!Number.isInteger(repeats) || repeats < 1) throw new UsageError(`--repeats: expected a positive integer, got "${values.repeats}"`);
     if (!Number.isInteger(hidden) || hidden < 1) throw new UsageError(`--hidden: expected a positive integer, got "${values.hidden}"`);
-    if (values.before !== undefined && !existsSync(join(values.before, 'packages', 'cli', 'dist', 'main.js'))) {
+    if (values.before !== undefined && !existsSync(checkoutCli(values.before))) {
       throw new UsageError(`--before: ${values.before} is not a built clbench checkout (no packages/cli/dist/main.js)`);
     }
-    const report = await runBench({ backend: backendArg(values.backend ?? 'wasm'), repeats, hidden, methods: values.methods?.split(','), pool: !values['no-pool'], memory: !values['no-memory'], before: values.before, workers: values.workers ? Number(values.workers) : undefined, log: (l) => console.error(l) });
+    const backend = backendArg(values.backend ?? 'wasm'), methods = methodsArg(values.methods);
+    const report = await runBench({
+      backend, repeats, hidden, methods, pool: !values['no-pool'], workers: values.workers ? Number(values.workers) : undefined,
+      memory: values['no-memory'] ? undefined : { cli: BENCH_CLI, before: values.before }, log: (l) => console.error(l),
+    });
     console.log(benchTable(report));
     if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2) + '\n');
     return 0;

@@ -7,6 +7,7 @@
  * with 2. With `before` (another built clbench checkout, e.g. the main branch), the same
  * runs go through its CLI too, interleaved with ours, for a before/after table; it reads
  * the same files as a { dir } source, so versions without "full" can run it.
+ * The CLI to spawn is passed in (`cli`): the runner never imports the CLI's code.
  */
 import type { BackendName, NetworkConfig, RunResult } from '@clbench/core';
 import { mnistDataDir } from '@clbench/data';
@@ -14,21 +15,20 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { MemoryReport, MemoryRow } from './types.js';
 
-export const RSS_GOALS_MB: Record<number, number> = { 1: 400, 2: 600 };
-
-export interface MemoryRow {
-  code: 'before' | 'after';
-  workers: number;
-  peakRssMB: number;
-  /** Mean over the runs of each run's training samples/s. */
-  samplesPerSecond: number;
+export interface MemoryOptions {
+  /** The clbench CLI entry to measure (a built packages/cli/dist/main.js), run as `node CLI run …`. */
+  cli: string;
+  backend: BackendName;
+  network: NetworkConfig;
+  /** A built clbench checkout to measure too, interleaved with ours (before/after). */
+  before?: string;
+  log: (line: string) => void;
 }
 
-export interface MemoryReport { suite: string; rows: MemoryRow[]; before?: string }
-
-const OUR_CLI = fileURLToPath(new URL('../main.js', import.meta.url));
+/** The CLI entry of a built clbench checkout. */
+export const checkoutCli = (checkout: string) => join(checkout, 'packages', 'cli', 'dist', 'main.js');
 
 /** `clbench run` on the memory suite in a fresh process; its peak RSS and training speed. */
 function measure(cli: string, source: unknown, network: NetworkConfig, workers: number, backend: BackendName): Omit<MemoryRow, 'code'> {
@@ -54,30 +54,18 @@ function measure(cli: string, source: unknown, network: NetworkConfig, workers: 
   }
 }
 
-export function measureMemory(opts: { backend: BackendName; network: NetworkConfig; before?: string; log: (line: string) => void }): MemoryReport {
+export function measureMemory(opts: MemoryOptions): MemoryReport {
   const rows: MemoryRow[] = [];
-  const beforeCli = opts.before && join(opts.before, 'packages', 'cli', 'dist', 'main.js');
+  const beforeCli = opts.before && checkoutCli(opts.before);
   for (const workers of [1, 2]) {
     // interleaved: the before run right before ours, so both see the same machine load
     if (beforeCli) {
       rows.push({ code: 'before', ...measure(beforeCli, { dir: mnistDataDir() }, opts.network, workers, opts.backend) });
       opts.log(`  before, ${workers} worker(s): peak RSS ${rows[rows.length - 1].peakRssMB.toFixed(0)} MB`);
     }
-    rows.push({ code: 'after', ...measure(OUR_CLI, 'full', opts.network, workers, opts.backend) });
+    rows.push({ code: 'after', ...measure(opts.cli, 'full', opts.network, workers, opts.backend) });
     opts.log(`  ${workers} worker(s): peak RSS ${rows[rows.length - 1].peakRssMB.toFixed(0)} MB`);
   }
   const hidden = opts.network.layers.map((l) => (l.type === 'dense' ? l.units : l.type)).join('-');
   return { suite: `full MNIST (60 000 digits), split task-IL 5 tasks, 784-${hidden}, 1 epoch, naive, one seed per worker`, rows, before: opts.before };
-}
-
-export function memoryTable(m: MemoryReport): string[] {
-  const after = m.rows.filter((r) => r.code === 'after');
-  const lines = [`memory (${m.suite}; fresh process each, peak RSS of the whole process):`, '',
-    '| code | workers | peak RSS MB | goal | samples/s per run |', '|---|---|---|---|---|',
-    ...m.rows.map((r) => `| ${r.code === 'before' ? `before (${m.before})` : 'this'} | ${r.workers} | ${r.peakRssMB.toFixed(0)} | ${r.code === 'after' ? `≤ ${RSS_GOALS_MB[r.workers]}${r.peakRssMB <= RSS_GOALS_MB[r.workers] ? ' ✓' : ' ✗'}` : ''} | ${r.samplesPerSecond.toFixed(0)} |`)];
-  if (m.before) {
-    const ratios = after.map((a) => a.samplesPerSecond / m.rows.find((b) => b.code === 'before' && b.workers === a.workers)!.samplesPerSecond);
-    lines.push('', `training samples/s, this / before (interleaved): ${ratios.map((r, k) => `${after[k].workers} worker(s) ${r.toFixed(3)}`).join(', ')} (goal 1 ± 0.05)`);
-  }
-  return lines;
 }

@@ -18,3 +18,6 @@ export * from './schemas/result.js';
 export { perSampleImportance, sampleSplit, fisherDiagonal, type Reduce, type PerSampleTerm, type ImportanceOptions, type Importance, type FisherVariant } from './importance.js';
 export { snapshot, quadraticPenalty, axpy, meanOf, disposeParamTensors, type ParamTensors } from './anchors.js';
 export { ReplayMemory, replayLoss, type MemoryBatch } from './replay-memory.js';
+export { encodeState, decodeState, records, stateReader, type StateValue } from './state.js';
+export { saveNetwork, loadNetwork } from './network-state.js';
+export { captureRunState, restoreRunState, RUN_STATE_VERSION, type RunRecord } from './run-state.js';

@@ -18,6 +18,7 @@ import type { z } from 'zod';
 import type { tf } from './backend.js';
 import type { Network, Param } from './network.js';
 import type { Rng } from './rng.js';
+import type { StateValue } from './state.js';
 import type { TrainingConfig } from './schemas/suite.js';
 import type { Incremental, Scenario, Split, TaskData } from './task.js';
 
@@ -117,6 +118,13 @@ export interface ContinualMethod {
   evaluationNetwork?(task: TaskData, ctx: MethodContext): Network | null;
   /** Numbers for the report (CLNP: units per layer per task). JSON-serialisable. */
   diagnostics?(): Record<string, unknown>;
+  /** Everything the rest of the run depends on, for the checkpoint taken after each task (after
+   *  afterTask and the evaluation): anchors, importances, owners, memories, the records behind
+   *  diagnostics (state.ts: JSON values, typed arrays, tensors). Absent = nothing carries over. */
+  saveState?(): StateValue;
+  /** Continue from `saveState`'s state on resume, called after `setup` instead of the finished
+   *  tasks' hooks; takes ownership of the tensors in `state`. */
+  loadState?(state: StateValue, ctx: MethodContext): void;
   /** Free all tensors the method holds. */
   dispose?(): void;
 }

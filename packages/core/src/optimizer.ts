@@ -7,11 +7,16 @@
 import { tf } from './backend.js';
 import type { Param } from './network.js';
 import type { TrainingConfig } from './schemas/suite.js';
+import { stateReader as read, type StateValue } from './state.js';
 import { fusedAdam, hasFusedAdam } from './webgpu-adam.js';
 
 export interface Optimizer {
   /** Apply grads (by variable name) to params; `masks` multiply the updates. */
   step(params: Param[], grads: Record<string, tf.Tensor>, masks: Map<string, tf.Tensor>): void;
+  /** Everything a later step depends on (Adam: step counts and moments), for a checkpoint. */
+  save(): StateValue;
+  /** Continue from `save()`'s state (takes ownership of its tensors). */
+  load(state: StateValue): void;
   dispose(): void;
 }
 
@@ -32,6 +37,8 @@ class Sgd implements Optimizer {
       }
     });
   }
+  save(): StateValue { return {}; }
+  load(): void {}
   dispose(): void {}
 }
 
@@ -75,6 +82,25 @@ class Adam implements Optimizer {
         variable.assign(variable.sub(mask ? upd.mul(mask) : upd));
       }
     });
+  }
+
+  save(): StateValue {
+    const moments: Record<string, StateValue> = {};
+    for (const [name, m] of this.m) moments[name] = { m, v: this.v.get(name)!, steps: this.paramSteps.get(name) ?? 0 };
+    return { steps: this.steps, moments };
+  }
+
+  load(state: StateValue): void {
+    this.dispose();
+    const s = read.object(state, 'optimizer');
+    this.steps = read.number(s.steps, 'optimizer.steps');
+    for (const [name, entry] of Object.entries(read.object(s.moments, 'optimizer.moments'))) {
+      const e = read.object(entry, `optimizer.moments.${name}`);
+      const m = read.tensor(e.m, `optimizer.moments.${name}.m`), v = read.tensor(e.v, `optimizer.moments.${name}.v`);
+      this.m.set(name, tf.variable(m, false)); this.v.set(name, tf.variable(v, false));
+      m.dispose(); v.dispose();
+      this.paramSteps.set(name, read.number(e.steps, `optimizer.moments.${name}.steps`));
+    }
   }
 
   dispose(): void {

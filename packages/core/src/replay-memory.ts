@@ -11,6 +11,7 @@ import { tf } from './backend.js';
 import { copyRow, featureCount } from './batches.js';
 import type { Network } from './network.js';
 import type { Rng } from './rng.js';
+import { stateReader as read, type StateValue } from './state.js';
 import type { Split } from './task.js';
 
 /** Samples drawn from a memory: x [n · D] row-major, labels and heads [n]. */
@@ -64,6 +65,23 @@ export class ReplayMemory {
     const out: Record<number, number> = {};
     for (let s = 0; s < this.size; s++) out[this.heads[s]] = (out[this.heads[s]] ?? 0) + 1;
     return out;
+  }
+
+  /** The stored samples and counters, for a checkpoint. */
+  save(): StateValue {
+    return { capacity: this.capacity, dim: this.dim, size: this.size, seen: this.seen, x: this.x, y: this.y, heads: this.heads };
+  }
+
+  /** Continue from `save()`'s state (same capacity). */
+  load(state: StateValue): void {
+    const s = read.object(state, 'memory');
+    if (read.number(s.capacity, 'memory.capacity') !== this.capacity) throw new Error(`state memory.capacity: ${String(s.capacity)}, this memory holds ${this.capacity}`);
+    const { x, y, heads } = s;
+    if (!(x instanceof Float32Array) || !(y instanceof Int32Array) || !(heads instanceof Int32Array)) throw new Error('state memory: x, y and heads must be float32, int32 and int32 arrays');
+    this.dim = read.number(s.dim, 'memory.dim');
+    this.size = read.number(s.size, 'memory.size');
+    this.seen = read.number(s.seen, 'memory.seen');
+    this.x = Float32Array.from(x); this.y = Int32Array.from(y); this.heads = Int32Array.from(heads);
   }
 
   /** Bytes held by the memory's buffers (x as float32, labels and heads as int32). */

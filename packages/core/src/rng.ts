@@ -18,6 +18,15 @@ export class Rng {
     return new Rng(hashString(`${this.a}:${this.b}:${this.c}:${this.d}:${label}`));
   }
 
+  /** The generator's 128-bit state (for checkpoints): `setState` continues the stream exactly here. */
+  state(): [number, number, number, number] { return [this.a, this.b, this.c, this.d]; }
+
+  /** Continue from a state `state()` returned (in place: every holder of this stream sees it). */
+  setState(s: readonly number[]): void {
+    if (s.length !== 4 || s.some((x) => !Number.isInteger(x) || x < -0x80000000 || x > 0xffffffff)) throw new Error(`rng state must be 4 32-bit integers, got [${s.join(', ')}]`);
+    [this.a, this.b, this.c, this.d] = s;
+  }
+
   uint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
     this.d = (this.d + 1) >>> 0;

@@ -11,6 +11,8 @@ import type { ContinualMethod, MethodContext, StepContext, StepPhase, TaskPlan, 
 import { buildNetwork, type Network, type Param } from './network.js';
 import { makeOptimizer } from './optimizer.js';
 import type { Rng } from './rng.js';
+import { captureRunState, restoreRunState, type RunRecord, type RunStreams } from './run-state.js';
+import type { StateValue } from './state.js';
 import type { NetworkConfig, TrainingConfig } from './schemas/suite.js';
 import { headOf, type Scenario, type Split, type TaskData } from './task.js';
 
@@ -29,6 +31,12 @@ export interface TrainOptions {
   onProgress?: (p: Progress) => void;
   /** Called after each task's evaluation (tests check tensor counts here). */
   onTaskEnd?: (task: number, net: Network) => void;
+  /** Per-task checkpoints (run-state.ts). `save` gets the run's whole state after each task but the
+   *  last (after afterTask and the evaluation; encode it before returning: its tensors live on);
+   *  `resume` is such a state to continue from: the tasks it covers are not trained again. */
+  checkpoint?: { save?: (state: StateValue, tasksDone: number) => void | Promise<void>; resume?: StateValue };
+  /** Called before every step: throws to stop the run at a step boundary (a SIGTERM'd worker). */
+  stopRequested?: () => void;
 }
 
 export interface TrainResult {
@@ -77,13 +85,15 @@ async function evaluate(net: Network, split: Split, head: number, batchSize = 10
 export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
   const { scenario, training, method } = opts;
   const net = buildNetwork(opts.network, scenario.inputShape, scenario.headOutputs, opts.rng);
-  const shuffleRng = opts.rng.fork('shuffle');
-  const warnings: string[] = [];
+  const streams: RunStreams = { root: opts.rng, shuffle: opts.rng.fork('shuffle'), method: opts.rng.fork('method') };
+  const rec: RunRecord = {
+    R: [], randomInitAccuracy: [], taskSeconds: [], consolidationSeconds: [], steps: { train: [], consolidation: [] },
+    trainSeconds: 0, samplesTrained: 0, stepsTaken: 0, warnings: [],
+  };
   const ctx = {
-    net, scenario, training, rng: opts.rng.fork('method'), taskId: -1, head: 0, finished: [] as TaskData[],
-    warn: (m: string) => { warnings.push(m); },
+    net, scenario, training, rng: streams.method, taskId: -1, head: 0, finished: [] as TaskData[],
+    warn: (m: string) => { rec.warnings.push(m); },
   } satisfies MethodContext;
-  let trainSeconds = 0, samplesTrained = 0, stepsTaken = 0;
   const T = scenario.tasks.length;
   const evaluated = opts.evaluateOn ?? 'test';
   const evalAll = async () => {
@@ -99,7 +109,6 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
   const readEvery = needsHost() ? GPU_LOSS_READ_EVERY : 1;
   // One optimiser for the whole run when its state is carried across tasks; else one per task (and per fine-tuning).
   const carried = training.optimizerState === 'carried' ? makeOptimizer(training) : null;
-
   /** What the method's beforeTask asked for the current task (its data sources, its own parameters). */
   let plan: TaskPlan = {};
 
@@ -116,16 +125,17 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     const t0 = performance.now();
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
-        const batches = planEpoch(sources.map((s) => s.split.n), training.batchSize, shuffleRng);
+        const batches = planEpoch(sources.map((s) => s.split.n), training.batchSize, streams.shuffle);
         for (const [step, { source, idx }] of batches.entries()) {
           const { split, head } = sources[source];
+          opts.stopRequested?.();
           const context: StepContext = { ...ctx, phase, position: { epoch, step, steps: batches.length }, samples: { split, idx, head } };
           losses.push({ loss: trainStep(method, context, optimizer, methodParams, scenario.headOutputs[head]), step, samples: idx.length });
-          stepsTaken++;
+          rec.stepsTaken++;
           if (losses.length === readEvery || step === batches.length - 1) {
             for (const { loss, step, samples } of await readLosses(losses)) {
               if (!Number.isFinite(loss)) throw new DivergenceError(`loss is ${loss} at task ${task.id}, epoch ${epoch}, step ${step}`);
-              samplesTrained += samples;
+              rec.samplesTrained += samples;
               opts.onProgress?.({ task: task.id, tasks: T, epoch, epochs, step, steps: batches.length, loss });
             }
           }
@@ -134,34 +144,41 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     } finally {
       tf.dispose(losses.splice(0).map((l) => l.loss));
       if (optimizer !== carried) optimizer.dispose();
-      trainSeconds += (performance.now() - t0) / 1000;
+      rec.trainSeconds += (performance.now() - t0) / 1000;
     }
   };
   // Method hooks read tensors synchronously: on webgpu they run on the host backend (host.ts).
   const tools: TaskTools = { accuracy: (split, head) => accuracy(net, split, head), train: (task, epochs) => onDevice(device, () => trainEpochs(task, epochs, 'consolidation')) };
+  const parts = { net, streams, optimizer: carried, method };
 
   try {
-    const randomInitAccuracy = await evalAll();
-    const R: number[][] = [], taskSeconds: number[] = [], consolidationSeconds: number[] = [];
-    const steps = { train: [] as number[], consolidation: [] as number[] };
+    const resume = opts.checkpoint?.resume;
+    if (!resume) rec.randomInitAccuracy = await evalAll();
     await onHost(() => method.setup?.(ctx));
-    for (const task of scenario.tasks) {
+    if (resume) Object.assign(rec, await onHost(() => restoreRunState(resume, parts, ctx)));  // the tasks it covers are done
+    ctx.finished.push(...scenario.tasks.slice(0, rec.R.length));
+    for (const task of scenario.tasks.slice(rec.R.length)) {
       ctx.taskId = task.id; ctx.head = headOf(scenario, task.id);
       plan = (await onHost(() => method.beforeTask?.(task, ctx))) ?? {};
-      const t0 = trainSeconds, s0 = stepsTaken;
+      const t0 = rec.trainSeconds, s0 = rec.stepsTaken;
       await trainEpochs(task, opts.epochs ?? training.epochs, 'training');
-      taskSeconds.push(trainSeconds - t0);
-      const t1 = performance.now(), s1 = stepsTaken;
+      rec.taskSeconds.push(rec.trainSeconds - t0);
+      const t1 = performance.now(), s1 = rec.stepsTaken;
       await onHost(() => method.afterTask?.(task, ctx, tools));
-      consolidationSeconds.push((performance.now() - t1) / 1000);
-      steps.train.push(s1 - s0);
-      steps.consolidation.push(stepsTaken - s1);
+      rec.consolidationSeconds.push((performance.now() - t1) / 1000);
+      rec.steps.train.push(s1 - s0);
+      rec.steps.consolidation.push(rec.stepsTaken - s1);
       ctx.finished.push(task);
-      R.push(await evalAll());
+      rec.R.push(await evalAll());
       if (opts.onTaskEnd) await onHost(() => opts.onTaskEnd!(task.id, net));
+      const save = opts.checkpoint?.save;
+      if (save && rec.R.length < T) await onHost(() => save(captureRunState(rec, parts), rec.R.length));
     }
     const diagnostics = await onHost(() => method.diagnostics?.() ?? {});
-    return { accuracyMatrix: R, randomInitAccuracy, diagnostics, warnings, trainSeconds, samplesTrained, taskSeconds, consolidationSeconds, steps };
+    return {
+      accuracyMatrix: rec.R, randomInitAccuracy: rec.randomInitAccuracy, diagnostics, warnings: rec.warnings, trainSeconds: rec.trainSeconds,
+      samplesTrained: rec.samplesTrained, taskSeconds: rec.taskSeconds, consolidationSeconds: rec.consolidationSeconds, steps: rec.steps,
+    };
   } finally {
     carried?.dispose();
     method.dispose?.();

@@ -10,7 +10,7 @@
  * a memory sample uses the head it was trained with, so g_ref is 0 on the current head).
  */
 import {
-  defineMethod, ReplayMemory, replayLoss, tf, type ContinualMethod, type MethodContext, type TaskData,
+  defineMethod, ReplayMemory, replayLoss, tf, type ContinualMethod, type MethodContext, type TaskData, stateReader, type StateValue,
 } from '@clbench/core';
 import { z } from 'zod';
 
@@ -55,6 +55,16 @@ export class AGem implements ContinualMethod {
   setup(): void { this.projected = tf.keep(tf.scalar(0)); }
 
   dispose(): void { this.projected?.dispose(); this.projected = null; }
+
+  saveState(): StateValue { return { memory: this.memory.save(), steps: this.steps, projected: this.projected }; }
+
+  loadState(state: StateValue): void {
+    const s = stateReader.object(state, 'a-gem');
+    this.memory.load(s.memory ?? null);
+    this.steps = stateReader.number(s.steps, 'a-gem.steps');
+    this.projected?.dispose();
+    this.projected = stateReader.tensor(s.projected, 'a-gem.projected') as tf.Scalar;
+  }
 
   transformGradients(grads: Record<string, tf.Tensor>, ctx: MethodContext): Record<string, tf.Tensor> {
     if (this.memory.size === 0) return grads;                      // first task: no constraint

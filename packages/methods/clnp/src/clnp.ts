@@ -15,7 +15,7 @@
  * Guarantee (tested bit for bit): later tasks never change an earlier task's logits.
  * Task-incremental only: a shared head would be retrained by later tasks.
  */
-import { defineMethod, tf, type ContinualMethod, type MethodContext, type PruningRecord, type StepContext, type TapeBatch } from '@clbench/core';
+import { defineMethod, records, stateReader, tf, type ContinualMethod, type MethodContext, type PruningRecord, type StateValue, type StepContext, type TapeBatch } from '@clbench/core';
 import { z } from 'zod';
 import { chooseThresholds, keepMasks, meanActivity, PRUNE_ALL, withUnitMasks } from './prune.js';
 import { reusedByEffect } from './reuse.js';
@@ -159,6 +159,19 @@ function create(hp: Hp): Clnp {
       pruning: { tasks: pruning },
       clnp: { settings: hp, tasks, layers: tasks.flatMap((t) => t.layers.map((l) => ({ task: t.task, layer: l.layer, free: l.free, active: l.active, reused: l.reused }))) },
     }),
+
+    // Owners and the per-task records carry over; free columns and full layers are set again by beforeTask.
+    saveState: () => ({ owners: owners.owner, tasks: records(tasks), pruning: records(pruning) }),
+
+    loadState(state: StateValue) {
+      const s = stateReader.object(state, 'clnp');
+      stateReader.array(s.owners, 'clnp.owners').forEach((o, l) => {
+        if (!(o instanceof Int32Array) || o.length !== owners.owner[l]?.length) throw new Error(`state clnp.owners[${l}]: expected ${owners.owner[l]?.length} owners`);
+        owners.owner[l].set(o);
+      });
+      tasks.splice(0, tasks.length, ...stateReader.json<ClnpTaskDiagnostics[]>(s.tasks, 'clnp.tasks'));
+      pruning.splice(0, pruning.length, ...stateReader.json<PruningRecord[]>(s.pruning, 'clnp.pruning'));
+    },
 
     dispose() { freeColumns.forEach((m) => m.dispose()); freeColumns = []; },
   };

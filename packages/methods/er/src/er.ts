@@ -11,7 +11,7 @@
  * (the trainer steps the hidden layers and the current head only).
  * The memory is offered each training sample once: during a task's first epoch.
  */
-import { defineMethod, ReplayMemory, replayLoss, tf, type ContinualMethod, type GradientStepContext, type StepContext, type TapeBatch } from '@clbench/core';
+import { defineMethod, ReplayMemory, replayLoss, tf, type ContinualMethod, type GradientStepContext, type StepContext, type TapeBatch, type StateValue } from '@clbench/core';
 import { z } from 'zod';
 
 const hyperparameters = z.strictObject({
@@ -48,6 +48,10 @@ export class Er implements ContinualMethod {
     const { split, idx, head } = ctx.samples;
     for (const i of idx) this.memory.offer(split, i, head, ctx.rng);       // M ← reservoir(M, B), §4
   }
+
+  saveState(): StateValue { return this.memory.save(); }
+
+  loadState(state: StateValue): void { this.memory.load(state); }
 
   diagnostics() {
     const m = this.memory;

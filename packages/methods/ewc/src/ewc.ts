@@ -13,7 +13,7 @@
  */
 import {
   defineMethod, disposeParamTensors, fisherDiagonal, meanOf, quadraticPenalty, snapshot,
-  tf, type ContinualMethod, type MethodContext, type ParamTensors, type TaskData,
+  tf, type ContinualMethod, type MethodContext, type ParamTensors, type TaskData, stateReader, type StateValue,
 } from '@clbench/core';
 import { z } from 'zod';
 
@@ -86,6 +86,24 @@ export class Ewc implements ContinualMethod {
   }
 
   diagnostics() { return { fisher: this.hp.fisher, penalty: 'sum_t lambda/2 * sum F_t (theta - theta*_t)^2', ...this.stats }; }
+
+  saveState(): StateValue {
+    return { terms: this.terms, merged: this.merged, stats: this.stats };
+  }
+
+  loadState(state: StateValue): void {
+    const s = stateReader.object(state, 'ewc');
+    this.dispose();
+    stateReader.array(s.terms, 'ewc.terms').forEach((term, k) => {
+      const t = stateReader.object(term, `ewc.terms[${k}]`);
+      this.terms.push({ fisher: stateReader.tensors(t.fisher, `ewc.terms[${k}].fisher`)!, anchor: stateReader.tensors(t.anchor, `ewc.terms[${k}].anchor`)! });
+    });
+    if (s.merged !== null) {
+      const m = stateReader.object(s.merged, 'ewc.merged');
+      this.merged = { A: stateReader.tensors(m.A, 'ewc.merged.A')!, mu: stateReader.tensors(m.mu, 'ewc.merged.mu')!, K: stateReader.number(m.K, 'ewc.merged.K') };
+    }
+    Object.assign(this.stats, stateReader.json<typeof this.stats>(s.stats, 'ewc.stats'));
+  }
 
   dispose(): void {
     for (const t of this.terms) disposeParamTensors(t.fisher, t.anchor);

@@ -19,7 +19,7 @@
  * gradient, 0 < 1 − a < 1, still moves its weight by about lr: only binary masks protect exactly).
  * Units are counted used when their gate at s_max is above ½ (diagnostics.units, as CLNP's).
  */
-import { defineMethod, tf, type ContinualMethod, type GradientStepContext, type MethodContext, type StepContext, type TaskData, type TaskPlan } from '@clbench/core';
+import { defineMethod, records, stateReader, tf, type ContinualMethod, type GradientStepContext, type MethodContext, type StateValue, type StepContext, type TaskData, type TaskPlan } from '@clbench/core';
 import { z } from 'zod';
 
 const hyperparameters = z.strictObject({
@@ -155,6 +155,18 @@ export class Hat implements ContinualMethod {
   /** `units.layers` has CLNP's shape (packages/report/src/clnp-units.ts): after task t, per layer,
    *  units still free, units t newly uses (active), units of earlier tasks t uses too (reused). */
   diagnostics() { return { units: { layers: this.units }, nonBinaryGates: this.nonBinary, sMax: this.hp.sMax, c: this.hp.c }; }
+
+  /** a^{<t} and the records carry over (the task masks travel with the network); embeddings,
+   *  conditioning and the free mass are made again by beforeTask. */
+  saveState(): StateValue { return { cumulative: this.cumulative, units: records(this.units), nonBinary: this.nonBinary }; }
+
+  loadState(state: StateValue): void {
+    const s = stateReader.object(state, 'hat');
+    tf.dispose(this.cumulative);
+    this.cumulative = stateReader.array(s.cumulative, 'hat.cumulative').map((a, l) => stateReader.tensor(a, `hat.cumulative[${l}]`) as tf.Tensor1D);
+    this.units.splice(0, this.units.length, ...stateReader.json<UnitCount[]>(s.units, 'hat.units'));
+    this.nonBinary.splice(0, this.nonBinary.length, ...stateReader.json<number[][]>(s.nonBinary, 'hat.nonBinary'));
+  }
 
   dispose(): void {
     tf.dispose([...this.embeddings, ...this.cumulative, ...Object.values(this.conditioning)]);

@@ -9,7 +9,7 @@
  */
 import {
   defineMethod, disposeParamTensors, snapshot, tf,
-  type ContinualMethod, type MethodContext, type ParamTensors, type TaskData,
+  type ContinualMethod, type MethodContext, type ParamTensors, type TaskData, stateReader, type StateValue,
 } from '@clbench/core';
 import { z } from 'zod';
 
@@ -59,6 +59,13 @@ export class L1Change implements ContinualMethod {
   }
 
   diagnostics() { return { penalty: 'lambda * sum |theta - theta*|' }; }
+
+  saveState(): StateValue { return { anchor: this.anchor }; }
+
+  loadState(state: StateValue): void {
+    disposeParamTensors(this.anchor);
+    this.anchor = stateReader.tensors(stateReader.object(state, 'l1-change').anchor, 'l1-change.anchor');
+  }
 
   dispose(): void { disposeParamTensors(this.anchor); this.anchor = null; }
 }

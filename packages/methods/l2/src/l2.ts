@@ -9,7 +9,7 @@
  */
 import {
   defineMethod, disposeParamTensors, quadraticPenalty, snapshot,
-  type ContinualMethod, type MethodContext, type ParamTensors, type TaskData,
+  type ContinualMethod, type MethodContext, type ParamTensors, type TaskData, stateReader, type StateValue,
 } from '@clbench/core';
 import { z } from 'zod';
 
@@ -48,6 +48,15 @@ export class L2 implements ContinualMethod {
   }
 
   diagnostics() { return { penalty: 'lambda/2 * sum (theta - theta*)^2', consolidationSeconds: this.seconds }; }
+
+  saveState(): StateValue { return { anchor: this.anchor, seconds: this.seconds }; }
+
+  loadState(state: StateValue): void {
+    const s = stateReader.object(state, 'l2');
+    disposeParamTensors(this.anchor);
+    this.anchor = stateReader.tensors(s.anchor, 'l2.anchor');
+    this.seconds.splice(0, this.seconds.length, ...stateReader.numbers(s.seconds, 'l2.seconds'));
+  }
 
   dispose(): void { disposeParamTensors(this.anchor); this.anchor = null; }
 }

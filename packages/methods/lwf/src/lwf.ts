@@ -11,7 +11,7 @@
  * The paper's warm-up step (training the new head alone first) is not done: every step trains
  * all of θ_s and θ_n, as in its joint-optimisation step.
  */
-import { defineMethod, headOf, tf, type ContinualMethod, type MethodContext, type Network, type TapeBatch, type TaskData } from '@clbench/core';
+import { defineMethod, headOf, tf, type ContinualMethod, type MethodContext, type Network, type TapeBatch, type TaskData, stateReader, type StateValue } from '@clbench/core';
 import { z } from 'zod';
 
 const hyperparameters = z.strictObject({
@@ -81,6 +81,13 @@ export class Lwf implements ContinualMethod {
   }
 
   diagnostics() { return { loss: 'CE + lambda * sum_old KD(softmax(z_old/T), softmax(z/T)), no T^2', ...this.stats }; }
+
+  /** θ_o and the old labels are taken again by beforeTask from the network: only the records carry over. */
+  saveState(): StateValue { return { stats: this.stats }; }
+
+  loadState(state: StateValue): void {
+    Object.assign(this.stats, stateReader.json<typeof this.stats>(stateReader.object(state, 'lwf').stats, 'lwf.stats'));
+  }
 
   dispose(): void { this.old?.dispose(); this.old = null; }
 }

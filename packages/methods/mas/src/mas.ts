@@ -12,7 +12,7 @@
  */
 import {
   axpy, defineMethod, disposeParamTensors, meanOf, perSampleImportance, quadraticPenalty, snapshot,
-  type ContinualMethod, type Importance, type MethodContext, type ParamTensors, type TaskData, type tf,
+  type ContinualMethod, type Importance, type MethodContext, type ParamTensors, type TaskData, type tf, stateReader, type StateValue,
 } from '@clbench/core';
 import { z } from 'zod';
 
@@ -68,6 +68,16 @@ export class Mas implements ContinualMethod {
   }
 
   diagnostics() { return { penalty: 'lambda * sum Omega (theta - theta*)^2', ...this.stats }; }
+
+  saveState(): StateValue { return { importance: this.importance, anchor: this.anchor, stats: this.stats }; }
+
+  loadState(state: StateValue): void {
+    const s = stateReader.object(state, 'mas');
+    this.dispose();
+    this.importance = stateReader.tensors(s.importance, 'mas.importance');
+    this.anchor = stateReader.tensors(s.anchor, 'mas.anchor');
+    Object.assign(this.stats, stateReader.json<typeof this.stats>(s.stats, 'mas.stats'));
+  }
 
   dispose(): void { disposeParamTensors(this.importance, this.anchor); this.importance = this.anchor = null; }
 }

@@ -12,7 +12,7 @@
  */
 import {
   axpy, defineMethod, disposeParamTensors, fisherDiagonal, meanOf, quadraticPenalty, snapshot,
-  type ContinualMethod, type MethodContext, type ParamTensors, type TaskData, type tf,
+  type ContinualMethod, type MethodContext, type ParamTensors, type TaskData, type tf, stateReader, type StateValue,
 } from '@clbench/core';
 import { z } from 'zod';
 
@@ -65,6 +65,16 @@ export class OnlineEwc implements ContinualMethod {
   }
 
   diagnostics() { return { fisher: this.hp.fisher, gamma: this.hp.gamma, penalty: 'lambda/2 * sum F (theta - theta*)^2, F <- gamma F + F_t', ...this.stats }; }
+
+  saveState(): StateValue { return { fisher: this.fisher, anchor: this.anchor, stats: this.stats }; }
+
+  loadState(state: StateValue): void {
+    const s = stateReader.object(state, 'online-ewc');
+    this.dispose();
+    this.fisher = stateReader.tensors(s.fisher, 'online-ewc.fisher');
+    this.anchor = stateReader.tensors(s.anchor, 'online-ewc.anchor');
+    Object.assign(this.stats, stateReader.json<typeof this.stats>(s.stats, 'online-ewc.stats'));
+  }
 
   dispose(): void { disposeParamTensors(this.fisher, this.anchor); this.fisher = this.anchor = null; }
 }

@@ -12,7 +12,7 @@
  * Heads are per task (task-incremental only). No penalty: nothing to state about a ½.
  * prune = 0.5: the paper prunes 50 % (or 75 %) of the available weights after each task.
  */
-import { defineMethod, tf, type ContinualMethod, type MethodContext, type PruningRecord, type TaskData, type TaskTools } from '@clbench/core';
+import { defineMethod, records, stateReader, tf, type ContinualMethod, type MethodContext, type PruningRecord, type StateValue, type TaskData, type TaskTools } from '@clbench/core';
 import { z } from 'zod';
 
 const hyperparameters = z.strictObject({
@@ -80,6 +80,21 @@ export class PackNet implements ContinualMethod {
   }
 
   diagnostics() { return { prune: this.hp.prune, retrainEpochs: this.hp.retrainEpochs, ...this.stats, pruning: { tasks: this.pruning } }; }
+
+  /** Owners (the network's masks travel with the network); shapes come from setup. */
+  saveState(): StateValue {
+    return { owner: this.owner.map((o) => Int32Array.from(o)), pruning: records(this.pruning), stats: this.stats };
+  }
+
+  loadState(state: StateValue): void {
+    const s = stateReader.object(state, 'packnet');
+    this.owner = stateReader.array(s.owner, 'packnet.owner').map((o, l) => {
+      if (!(o instanceof Int32Array) || o.length !== this.owner[l]?.length) throw new Error(`state packnet.owner[${l}]: expected ${this.owner[l]?.length} owners`);
+      return Int16Array.from(o);
+    });
+    this.pruning.splice(0, this.pruning.length, ...stateReader.json<PruningRecord[]>(s.pruning, 'packnet.pruning'));
+    Object.assign(this.stats, stateReader.json<typeof this.stats>(s.stats, 'packnet.stats'));
+  }
 
   /** A 0/1 tensor shaped like layer l's W from the owner of each weight. */
   private mask(l: number, keep: (owner: number) => boolean): tf.Tensor {

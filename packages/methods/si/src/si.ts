@@ -11,7 +11,7 @@
  */
 import {
   defineMethod, disposeParamTensors, meanOf, quadraticPenalty, snapshot, tf,
-  type ContinualMethod, type GradientStepContext, type MethodContext, type ParamTensors, type TaskData,
+  type ContinualMethod, type GradientStepContext, type MethodContext, type ParamTensors, type TaskData, stateReader, type StateValue,
 } from '@clbench/core';
 import { z } from 'zod';
 
@@ -91,6 +91,17 @@ export class Si implements ContinualMethod {
   }
 
   diagnostics() { return { penalty: 'c * sum Omega (theta - theta*)^2', xi: this.hp.xi, ...this.stats }; }
+
+  /** ω is 0 and θ_prev, θ_start are set again by beforeTask: Ω, θ* and the records carry over. */
+  saveState(): StateValue { return { importance: this.importance, anchor: this.anchor, stats: this.stats }; }
+
+  loadState(state: StateValue): void {
+    const s = stateReader.object(state, 'si');
+    this.dispose();
+    this.importance = stateReader.tensors(s.importance, 'si.importance');
+    this.anchor = stateReader.tensors(s.anchor, 'si.anchor');
+    Object.assign(this.stats, stateReader.json<typeof this.stats>(s.stats, 'si.stats'));
+  }
 
   dispose(): void {
     for (const v of [...Object.values(this.omega), ...Object.values(this.prev)]) v.dispose();

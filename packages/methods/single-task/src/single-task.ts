@@ -13,7 +13,7 @@
  * `carried`, Adam's moments would cross from one network to the next, so it is warned about.
  * Memory: one copy of the network per task.
  */
-import { defineMethod, type ContinualMethod, type MethodContext, type Network, type TaskData } from '@clbench/core';
+import { defineMethod, loadNetwork, saveNetwork, stateReader, type ContinualMethod, type MethodContext, type Network, type StateValue, type TaskData } from '@clbench/core';
 import { z } from 'zod';
 
 export const singleTask = defineMethod({
@@ -49,6 +49,22 @@ export class SingleTask implements ContinualMethod {
   }
 
   diagnostics() { return { networksKept: this.copies.size }; }
+
+  /** Each finished task's own network, by task id. */
+  saveState(): StateValue {
+    const copies: Record<string, StateValue> = {};
+    for (const [id, net] of this.copies) copies[String(id)] = saveNetwork(net);
+    return { copies };
+  }
+
+  loadState(state: StateValue, ctx: MethodContext): void {
+    this.dispose();
+    for (const [id, saved] of Object.entries(stateReader.object(stateReader.object(state, 'single-task').copies, 'single-task.copies'))) {
+      const copy = ctx.net.frozenCopy();                                   // the architecture; the values come from the state
+      loadNetwork(copy, saved);
+      this.copies.set(Number(id), copy);
+    }
+  }
 
   dispose(): void {
     for (const copy of this.copies.values()) copy.dispose();

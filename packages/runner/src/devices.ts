@@ -21,11 +21,11 @@ export type HostRequest = { type: 'run'; id: number; spec: RunSpec; attempt: num
 /** Device process → coordinator. */
 export type HostReply =
   | { type: 'message'; id: number; message: WorkerMessage }
-  | { type: 'result'; id: number; result: RunResult };
+  | { type: 'result'; id: number; result: RunResult | null };
 
 const HOST_PATH = fileURLToPath(new URL('./device-host.js', import.meta.url));
 
-interface Pending { spec: RunSpec; attempt: number; onMessage: (m: WorkerMessage) => void; resolve: (r: RunResult) => void; startedAt: string }
+interface Pending { spec: RunSpec; attempt: number; onMessage: (m: WorkerMessage) => void; resolve: (r: RunResult | null) => void; startedAt: string }
 
 export class DeviceProcess implements Executor {
   readonly slots: number;
@@ -61,7 +61,7 @@ export class DeviceProcess implements Executor {
     return child;
   }
 
-  run(spec: RunSpec, attempt: number, onMessage: (m: WorkerMessage) => void): Promise<RunResult> {
+  run(spec: RunSpec, attempt: number, onMessage: (m: WorkerMessage) => void): Promise<RunResult | null> {
     this.child ??= this.start();
     const id = this.nextId++;
     return new Promise((resolve) => {

@@ -16,7 +16,9 @@ export interface WorkerId {
 /** Worker → coordinator, while a run is in flight. */
 export type WorkerMessage =
   | { type: 'run-start'; runId: string; label: string; seed: number; ordering: number[]; attempt: number; worker: WorkerId; backend: string }
-  | { type: 'progress'; runId: string; worker: WorkerId; task: number; tasks: number; epoch: number; epochs: number; step: number; steps: number; loss: number };
+  | { type: 'progress'; runId: string; worker: WorkerId; task: number; tasks: number; epoch: number; epochs: number; step: number; steps: number; loss: number }
+  /** One line for the user about a run: its checkpoint resumed or refused, a large checkpoint. */
+  | { type: 'notice'; runId: string; line: string };
 
 /** Coordinator → observers. */
 export type RunnerEvent =
@@ -24,6 +26,8 @@ export type RunnerEvent =
   | WorkerMessage
   | { type: 'run-retry'; runId: string; attempt: number; error: string }
   | { type: 'run-end'; result: RunResult }
+  /** A run stopped at a step boundary (SIGTERM); it writes no record and resumes from its last checkpoint. */
+  | { type: 'run-stopped'; runId: string }
   | { type: 'suite-end'; ok: number; failed: number; seconds: number }
   | { type: 'stage-waiting'; label: string; finished: number; total: number }
   | { type: 'no-candidate'; label: string };

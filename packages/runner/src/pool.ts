@@ -20,13 +20,22 @@ export interface PoolOptions {
   backend: BackendName;
   /** Per-worker memory limit: V8 heap (piscina resourceLimits) and live tensor bytes. */
   maxMemoryMb?: number;
+  /** Per-task checkpoints under `out`/checkpoints; `fresh` ignores existing ones (checkpoint-file.ts). */
+  checkpoints?: { out: string; fresh: boolean };
 }
+
+/** Set once this process should stop its runs at the next step boundary (SIGTERM); shared with the
+ *  worker threads, which read it before every step. */
+const STOP = new Int32Array(new SharedArrayBuffer(4));
+export function requestStop(): void { Atomics.store(STOP, 0, 1); }
+export function stopRequested(): boolean { return Atomics.load(STOP, 0) === 1; }
 
 /** Somewhere runs execute: `slots` runs at a time; `run` never rejects (failures are records). */
 export interface Executor {
   readonly slots: number;
   readonly name: string;
-  run(spec: RunSpec, attempt: number, onMessage: (m: WorkerMessage) => void): Promise<RunResult>;
+  /** The run's record, or null when it stopped at a step boundary (stop requested: no record). */
+  run(spec: RunSpec, attempt: number, onMessage: (m: WorkerMessage) => void): Promise<RunResult | null>;
   close(): Promise<void>;
 }
 
@@ -48,7 +57,7 @@ export class ThreadPool implements Executor {
     const pool = new Piscina({
       filename: WORKER_URL.href,
       minThreads: this.slots, maxThreads: this.slots, idleTimeout: 60_000,
-      workerData: { backend: this.opts.backend, maxMemoryMb: this.opts.maxMemoryMb } satisfies WorkerData,
+      workerData: { backend: this.opts.backend, maxMemoryMb: this.opts.maxMemoryMb, checkpoints: this.opts.checkpoints, stop: STOP } satisfies WorkerData,
       resourceLimits: this.opts.maxMemoryMb === undefined ? undefined : { maxOldGenerationSizeMb: this.opts.maxMemoryMb },
     });
     // piscina stops replacing workers once one fails while starting, and queued runs would
@@ -61,7 +70,7 @@ export class ThreadPool implements Executor {
     return (this.pool = pool);
   }
 
-  async run(spec: RunSpec, attempt: number, onMessage: (m: WorkerMessage) => void): Promise<RunResult> {
+  async run(spec: RunSpec, attempt: number, onMessage: (m: WorkerMessage) => void): Promise<RunResult | null> {
     const { port1, port2 } = new MessageChannel();
     port1.on('message', onMessage);
     const startedAt = new Date().toISOString();
@@ -73,7 +82,7 @@ export class ThreadPool implements Executor {
     const pool = this.live();
     try {
       const task: WorkerTask = { spec, attempt, port: port2, dataset };
-      return await pool.run(task, { transferList: [port2] }) as RunResult;
+      return await pool.run(task, { transferList: [port2] }) as RunResult | null;
     } catch (e) {
       const err = (this.broken.get(pool) ?? e) as NodeJS.ErrnoException;
       return failedRun(spec, workerError(err, this.opts.maxMemoryMb), { backend: this.opts.backend, startedAt, attempts: attempt });

@@ -36,7 +36,8 @@ export class ProgressState {
       case 'progress': { const f = this.inFlight.get(e.runId); if (f && !this.ended.has(e.runId)) f.step = e; break; }
       case 'run-retry': this.inFlight.delete(e.runId); break;
       case 'run-end': this.inFlight.delete(e.result.runId); this.ended.add(e.result.runId); this.done++; if (e.result.status === 'failed') this.failed++; break;
-      case 'suite-end': case 'stage-waiting': case 'no-candidate': break;
+      case 'run-stopped': this.inFlight.delete(e.runId); break;
+      case 'suite-end': case 'stage-waiting': case 'no-candidate': case 'notice': break;
     }
   }
 
@@ -76,6 +77,8 @@ export function finishedLine(e: RunnerEvent, state: ProgressState): string | und
   if (e.type === 'stage-waiting') {
     return `${e.label}: reporting runs wait for its tuning runs (${e.finished}/${e.total} finished; other shards?): run \`clbench run\` again once they are done`;
   }
+  if (e.type === 'notice') return e.line;
+  if (e.type === 'run-stopped') return `stopped ${e.runId} at a step boundary: it resumes from its last checkpoint on the next \`clbench run\``;
   if (e.type === 'no-candidate') return `${e.label}: every configuration has a failed tuning run, so none is chosen and nothing is reported (a rerun retries the failed runs)`;
   if (e.type !== 'run-end') return undefined;
   const r = e.result;

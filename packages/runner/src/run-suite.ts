@@ -12,7 +12,8 @@ import { availableParallelism } from 'node:os';
 import { DeviceProcess } from './devices.js';
 import { expandMatrix, uniqueRuns, type RunSpec } from './matrix.js';
 import type { RunnerEvent } from './messages.js';
-import { ThreadPool, type Executor } from './pool.js';
+import { checkpointPath, deleteCheckpoints } from './checkpoint-file.js';
+import { stopRequested, ThreadPool, type Executor } from './pool.js';
 import { writePublished } from './published-file.js';
 import { shardKeys, shardSpecs, type Shard } from './shard.js';
 import { ResultsStore } from './store.js';
@@ -31,8 +32,12 @@ export interface RunSuiteOptions {
   /** Extra attempts for a failed run (default 0). */
   retries?: number;
   shard?: Shard;
-  /** Rerun runs that already have an ok result. */
+  /** Rerun runs that already have an ok result, and start unfinished runs from task 0 (ignore their checkpoints). */
   fresh?: boolean;
+  /** Per-task checkpoints (default on): a killed run resumes after its last finished task. */
+  checkpoints?: boolean;
+  /** Keep a run's checkpoints after its record is written (default: deleted). */
+  keepCheckpoints?: boolean;
   /** Only the tuning stage (e.g. the first of two dependent Slurm arrays). */
   tuningOnly?: boolean;
   onEvent?: (e: RunnerEvent) => void;
@@ -40,6 +45,8 @@ export interface RunSuiteOptions {
 
 export interface SuiteSummary {
   total: number; skipped: number; ok: number; failed: number; results: RunResult[];
+  /** Runs stopped at a step boundary (SIGTERM): no record, they resume from their checkpoints. */
+  stopped?: number;
   /** Method entries whose reporting runs did not start: tuning runs not finished yet (other shards), or all failed. */
   waiting: string[];
 }
@@ -48,7 +55,7 @@ export async function runSuite(suite: LoadedSuite, opts: RunSuiteOptions): Promi
   if (suite.published) writePublished(opts.out, suite.name, suite.published);
   if (!suite.tuning) return runSpecs(suite.name, expandMatrix(suite), opts);
   const tuning = await runSpecs(`${suite.name} (tuning stage)`, tuningSpecs(suite), opts);
-  if (opts.tuningOnly) return tuning;
+  if (opts.tuningOnly || stopRequested()) return tuning;
   const store = new ResultsStore(opts.out);
   const plan = reportingPlan(suite, store.results(tuningSpecs(suite).map((s) => s.runId)));
   const emit = opts.onEvent ?? (() => {});
@@ -64,6 +71,7 @@ export async function runSuite(suite: LoadedSuite, opts: RunSuiteOptions): Promi
   return {
     total: tuning.total + reporting.total, skipped: tuning.skipped + reporting.skipped, ok: tuning.ok + reporting.ok,
     failed: tuning.failed + reporting.failed, results: [...tuning.results, ...reporting.results], waiting,
+    stopped: (tuning.stopped ?? 0) + (reporting.stopped ?? 0),
   };
 }
 
@@ -92,15 +100,18 @@ export async function runSpecs(name: string, specs: RunSpec[], opts: RunSuiteOpt
   const queue = todo.map((spec) => ({ spec, attempt: 1 }));
   const results: RunResult[] = [];
   const retries = opts.retries ?? 0;
+  let stopped = 0;
   const slot = async (ex: Executor) => {
-    for (let item = queue.shift(); item; item = queue.shift()) {
+    for (let item = queue.shift(); item && !stopRequested(); item = queue.shift()) {
       const r = await ex.run(item.spec, item.attempt, emit);
+      if (r === null) { stopped++; emit({ type: 'run-stopped', runId: item.spec.runId }); continue; }
       if (r.status === 'failed' && item.attempt <= retries) {
         emit({ type: 'run-retry', runId: r.runId, attempt: item.attempt, error: r.error });
         queue.push({ spec: item.spec, attempt: item.attempt + 1 });
         continue;
       }
       store.write(r);
+      if (r.status === 'ok' && !opts.keepCheckpoints) deleteCheckpoints(checkpointPath(opts.out, r.runId)); // after the record: a kill in between resumes and rewrites it
       results.push(r);
       emit({ type: 'run-end', result: r });
     }
@@ -112,11 +123,12 @@ export async function runSpecs(name: string, specs: RunSpec[], opts: RunSuiteOpt
   }
   const failed = results.filter((r) => r.status === 'failed').length;
   emit({ type: 'suite-end', ok: results.length - failed, failed, seconds: (performance.now() - t0) / 1000 });
-  return { total: mine.length, skipped: mine.length - todo.length, ok: results.length - failed, failed, results, waiting: [] };
+  return { total: mine.length, skipped: mine.length - todo.length, ok: results.length - failed, failed, results, waiting: [], stopped };
 }
 
 function makeExecutors(opts: RunSuiteOptions, runs: number): Executor[] {
-  const pool = { backend: opts.backend, maxMemoryMb: opts.maxMemoryMb };
+  const checkpoints = opts.checkpoints === false ? undefined : { out: opts.out, fresh: opts.fresh === true };
+  const pool = { backend: opts.backend, maxMemoryMb: opts.maxMemoryMb, checkpoints };
   if (opts.devices?.length) {
     const perDevice = Math.max(1, Math.min(opts.workers ?? 1, Math.ceil(runs / opts.devices.length)));
     return opts.devices.map((d) => new DeviceProcess(d, { ...pool, workers: perDevice }));

@@ -1,17 +1,23 @@
 /** `clbench run`: expand a suite's matrix and run it on a worker pool into a results directory. */
 import { BACKENDS, initBackend, type BackendName } from '@clbench/core';
 import { checkDataset, expandOrderings } from '@clbench/data';
-import { checkResultsDir, expandMatrix, InputError, loadSuite, otherRunsNote, progressReporter, resolveShard, runSuite, shardSpecs, suiteSpecs, tuningSpecs, type LoadedSuite, type RunSpec, type Shard } from '@clbench/runner';
+import { checkResultsDir, expandMatrix, InputError, loadSuite, otherRunsNote, progressReporter, requestStop, resolveShard, runSuite, shardSpecs, suiteSpecs, tuningSpecs, type LoadedSuite, type RunSpec, type Shard } from '@clbench/runner';
 import { availableParallelism } from 'node:os';
 import { parse, UsageError, usageError, type Command } from '../args.js';
 
 const RUN_USAGE = `usage: clbench run SUITE.json --out DIR [--backend auto|webgpu|tensorflow|wasm|cpu] [--workers N] [--devices 0,1,…]
-         [--max-memory-mb MB] [--retries K] [--shard i/n | --shards N] [--tuning-only] [--fresh] [--dry-run] [--quiet]`;
+         [--max-memory-mb MB] [--retries K] [--shard i/n | --shards N] [--tuning-only] [--fresh] [--keep-checkpoints]
+         [--dry-run] [--quiet]`;
 
 const RUN_HELP = `${RUN_USAGE}
 
 Results go to DIR/runs/<runId>.json, one file per run, written atomically; finished runs
-are skipped (resume is the default) unless --fresh. Failed runs are recorded with their
+are skipped (resume is the default) unless --fresh. A run writes a checkpoint after every task
+(DIR/checkpoints/<runId>.ckpt, deleted when its record is written): a run killed mid-way resumes
+after its last finished task, bit for bit; a checkpoint of another code version, backend or run
+config, or a corrupt one, is named in one line and not used. SIGTERM (Slurm preemption) stops the
+runs in flight at their next step boundary and exits with code 143; the next start resumes them.
+Failed runs are recorded with their
 error and the suite goes on; the exit code is 1 if any run failed. Runs of the same suite name
 from another code version or suite config already in DIR are kept, and a one-line note at the
 start counts them (a report shows them as separate rows).
@@ -32,6 +38,8 @@ next \`clbench run\` (same arguments) runs them.
                      SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm job arrays) or from
                      JOB_COMPLETION_INDEX (Kubernetes indexed jobs; give the count with --shards N)
   --tuning-only      run only the tuning stage (the first of two dependent Slurm arrays)
+  --fresh            rerun finished runs and start unfinished ones from task 0 (ignore checkpoints)
+  --keep-checkpoints keep each run's last checkpoint after its record is written
   --quiet            no progress (live display on a terminal; otherwise one line per finished run
                      and, every 5 minutes while runs are in flight, where each worker is)`;
 
@@ -54,7 +62,7 @@ export const run: Command = {
     const { values, positionals } = parse(argv, {
       out: { type: 'string', short: 'o' }, backend: { type: 'string' }, workers: { type: 'string' }, devices: { type: 'string' },
       'max-memory-mb': { type: 'string' }, retries: { type: 'string' }, shard: { type: 'string' }, shards: { type: 'string' },
-      fresh: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, quiet: { type: 'boolean' }, 'tuning-only': { type: 'boolean' },
+      fresh: { type: 'boolean' }, 'keep-checkpoints': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, quiet: { type: 'boolean' }, 'tuning-only': { type: 'boolean' },
     }, RUN_USAGE);
     if (values.help) { console.log(RUN_HELP); return 0; }
     if (positionals.length !== 1) throw usageError('expected one suite file', RUN_USAGE);
@@ -72,15 +80,22 @@ export const run: Command = {
     const note = otherRunsNote(values.out, suite.name, suiteSpecs(suite, values.out));
     if (note) console.error(note);
     const reporter = progressReporter(process.stderr, { quiet: values.quiet });
+    const onTerm = () => { console.error('SIGTERM: stopping the runs in flight at their next step boundary; they resume from their checkpoints'); requestStop(); };
+    process.once('SIGTERM', onTerm);
     let summary;
     try {
       summary = await runSuite(suite, {
         out: values.out, backend, workers: intArg('workers', values.workers, 1), devices,
         maxMemoryMb: intArg('max-memory-mb', values['max-memory-mb'], 1), retries: intArg('retries', values.retries, 0) ?? 0,
-        shard, fresh: values.fresh, tuningOnly: values['tuning-only'], onEvent: reporter.onEvent,
+        shard, fresh: values.fresh, keepCheckpoints: values['keep-checkpoints'], tuningOnly: values['tuning-only'], onEvent: reporter.onEvent,
       });
     } finally {
       reporter.stop();
+      process.removeListener('SIGTERM', onTerm);
+    }
+    if (summary.stopped) {
+      console.error(`stopped (SIGTERM): ${summary.ok} ok, ${summary.failed} failed, ${summary.stopped} stopped at a step boundary (they resume from their checkpoints) → ${values.out}`);
+      return 143;
     }
     console.error(`done: ${summary.ok} ok, ${summary.failed} failed, ${summary.skipped} skipped (already finished) → ${values.out}`);
     if (summary.waiting.length) console.error(`not run yet: the reporting runs of ${summary.waiting.join(', ')} (tuning incomplete or failed); run \`clbench run\` again once every tuning run has finished`);

@@ -65,6 +65,12 @@ export const OkRunSchema = z.strictObject({
   diagnostics: z.record(z.string(), z.unknown()),
   timing: z.strictObject({ wallSeconds: z.number(), trainSeconds: z.number(), samplesPerSecond: z.number() }),
   peakRssBytes: z.number(),
+  checkpoints: z.strictObject({
+    writes: z.number().int().min(0).describe('checkpoints written by the last process that ran it (one after each task but the last)'),
+    bytes: z.number().int().min(0).describe('size of the last checkpoint written'),
+    writeSeconds: z.number().min(0),
+    resumedAfterTasks: z.array(z.number().int().min(1)).describe('one entry per resume, oldest first: the tasks finished when it resumed; empty = never interrupted'),
+  }).optional().describe('per-task checkpoints (absent when the run was not checkpointed)'),
 });
 
 export const FailedRunSchema = z.strictObject({

@@ -25,7 +25,13 @@ export interface SbatchOptions {
   runArgs?: string[];
   /** The first of two arrays of a suite with tuning: `clbench run --tuning-only`. */
   tuningOnly?: boolean;
+  /** Requeue-safe: `--requeue`, logs appended, SIGTERM 120 s before the time limit; the runs stop at a
+   *  step boundary (exit 143) and the array task is requeued, to resume from their checkpoints. */
+  requeue?: boolean;
 }
+
+/** Seconds before the time limit at which a requeue-safe job is sent SIGTERM (enough to finish a step and exit). */
+export const REQUEUE_SIGNAL_SECONDS = 120;
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
@@ -40,6 +46,9 @@ export function sbatchScript(o: SbatchOptions): string {
     o.partition && `--partition=${o.partition}`,
     o.gpusPerTask !== undefined && `--gpus-per-task=${o.gpusPerTask}`,
     o.time && `--time=${o.time}`,
+    o.requeue && '--requeue',
+    o.requeue && '--open-mode=append',
+    o.requeue && `--signal=B:TERM@${REQUEUE_SIGNAL_SECONDS}`,
   ].filter(Boolean).map((d) => `#SBATCH ${d}`);
   // CPU: worker threads = CPUs Slurm gave the task. GPU: one pool process (one worker) per GPU
   // Slurm gave the task, each with its own CUDA_VISIBLE_DEVICES.
@@ -55,6 +64,22 @@ export function sbatchScript(o: SbatchOptions): string {
 ${directives.join('\n')}
 # ${o.out}/slurm must exist before submission (Slurm opens --output first); \`clbench slurm\` creates it.
 set -euo pipefail
-exec ${o.clbench} ${args} ${workers}
+${o.requeue ? requeueTail(`${o.clbench} ${args} ${workers}`) : `exec ${o.clbench} ${args} ${workers}`}
 `;
+}
+
+/** Run clbench in the background so the batch shell can pass on SIGTERM (time limit, preemption); on exit
+ *  143 (stopped at a step boundary) requeue this array task: the next start resumes from the checkpoints. */
+function requeueTail(command: string): string {
+  return `${command} &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null || true' TERM
+code=0
+wait "$pid" || code=$?
+while kill -0 "$pid" 2>/dev/null; do wait "$pid" || code=$?; done   # wait again after the trap interrupted it
+if [ "$code" -eq 143 ]; then
+  echo "clbench stopped at a step boundary (SIGTERM): requeueing \${SLURM_ARRAY_JOB_ID:-\$SLURM_JOB_ID}_\${SLURM_ARRAY_TASK_ID:-0}" >&2
+  scontrol requeue "\${SLURM_ARRAY_JOB_ID:-\$SLURM_JOB_ID}_\${SLURM_ARRAY_TASK_ID:-0}"
+fi
+exit "$code"`;
 }

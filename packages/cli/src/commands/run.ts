@@ -81,7 +81,7 @@ export const run: Command = {
     if (note) console.error(note);
     const reporter = progressReporter(process.stderr, { quiet: values.quiet });
     const onTerm = () => { console.error('SIGTERM: stopping the runs in flight at their next step boundary; they resume from their checkpoints'); requestStop(); };
-    process.once('SIGTERM', onTerm);
+    process.on('SIGTERM', onTerm);   // again and again: preemption may signal every process of the job more than once
     let summary;
     try {
       summary = await runSuite(suite, {

@@ -8,7 +8,7 @@ import { parse, UsageError, usageError, type Command } from '../args.js';
 import { backendArg, intArg } from './run.js';
 
 const USAGE = `usage: clbench slurm SUITE.json --array N [--out DIR] [--partition P] [--gpus-per-task G] [--cpus-per-task C]
-         [--time T] [--backend B] [--retries K] [--script FILE] [--submit [--wait]]`;
+         [--time T] [--backend B] [--retries K] [--requeue] [--script FILE] [--submit [--wait]]`;
 
 const HELP = `${USAGE}
 
@@ -19,6 +19,9 @@ A suite with "tuning" gets a second script, SUITE.tuning.sbatch (the tuning stag
 --tuning-only); --submit submits it first and the main array with --dependency=afterany on it
 (afterany: a failed tuning run, e.g. a diverging configuration, is a result; reporting runs
 whose tuning is incomplete are skipped with a message, never started early).
+With --requeue the job is requeue-safe: sbatch --requeue, logs appended, SIGTERM 120 s before the
+time limit; on SIGTERM (time limit or preemption) the runs stop at their next step boundary, the
+array task requeues itself, and the next start resumes each run after its last finished task.
 Merge with: clbench report DIR --out REPORT_DIR`;
 
 const MAIN_JS = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -29,7 +32,7 @@ export const slurm: Command = {
     const { values, positionals } = parse(argv, {
       array: { type: 'string' }, out: { type: 'string', short: 'o' }, partition: { type: 'string' }, 'gpus-per-task': { type: 'string' },
       'cpus-per-task': { type: 'string' }, time: { type: 'string' }, backend: { type: 'string' }, retries: { type: 'string' },
-      script: { type: 'string' }, submit: { type: 'boolean' }, wait: { type: 'boolean' },
+      script: { type: 'string' }, submit: { type: 'boolean' }, wait: { type: 'boolean' }, requeue: { type: 'boolean' },
     }, USAGE);
     if (values.help) { console.log(HELP); return 0; }
     if (positionals.length !== 1) throw usageError('expected one suite file', USAGE);
@@ -45,7 +48,7 @@ export const slurm: Command = {
       partition: values.partition, gpusPerTask: intArg('gpus-per-task', values['gpus-per-task'], 1),
       cpusPerTask: intArg('cpus-per-task', values['cpus-per-task'], 1), time: values.time,
       backend: values.backend === undefined ? undefined : backendArg(values.backend),
-      runArgs: retries === undefined ? [] : ['--retries', String(retries)],
+      runArgs: retries === undefined ? [] : ['--retries', String(retries)], requeue: values.requeue === true,
     };
     mkdirSync(join(out, 'slurm'), { recursive: true }); // Slurm opens the --output files there before the job starts
     const script = resolve(values.script ?? join(out, 'slurm', `${suite.name}.sbatch`));

@@ -9,7 +9,7 @@
 import { checkDataset } from '@clbench/data';
 import { methodNames } from '@clbench/methods';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,6 +152,37 @@ const cases: Case[] = [
     name: 'IDX file missing', suite: onIdx, prepare: (p) => { writeIdx(p.idx); rmSync(join(p.idx, 'train-labels-idx1-ubyte')); },
     line: (p) => `${p.suite}: dataset: dataset mnist: ${p.idx}: no train-labels-idx1-ubyte[.gz] (an IDX dataset directory holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each optionally .gz)`,
   },
+  // data files that disagree with each other, or labels outside the classes: the whole dataset checked before any run
+  {
+    name: 'IDX label file with fewer labels than images', suite: onIdx,
+    prepare: (p) => { writeIdx(p.idx); writeFileSync(join(p.idx, 'train-labels-idx1-ubyte'), idx(0x801, [19], (i) => i % 10)); },
+    line: (p) => `${p.suite}: dataset: dataset mnist: ${join(p.idx, 'train-labels-idx1-ubyte')}: 19 labels, but train-images-idx3-ubyte has 20 images`,
+  },
+  {
+    name: 'IDX label value out of range', spawn: true, suite: onIdx,
+    prepare: (p) => { writeIdx(p.idx); writeFileSync(join(p.idx, 't10k-labels-idx1-ubyte'), idx(0x801, [10], (i) => (i === 3 ? 12 : i % 10))); },
+    line: (p) => `${p.suite}: dataset: dataset mnist: ${join(p.idx, 't10k-labels-idx1-ubyte')}: label 12 at index 3 is outside 0..9`,
+  },
+  {
+    name: 'IDX train and test images of different sizes', suite: onIdx,
+    prepare: (p) => { writeIdx(p.idx); writeFileSync(join(p.idx, 't10k-images-idx3-ubyte'), idx(0x803, [10, 32, 32], (i) => i % 256)); },
+    line: (p) => `${p.suite}: dataset: dataset mnist: ${join(p.idx, 't10k-images-idx3-ubyte')}: 32×32 images, but the training images are 28×28`,
+  },
+  {
+    name: 'IDX test image file truncated by a whole image', suite: onIdx,
+    prepare: (p) => { writeIdx(p.idx); truncateSync(join(p.idx, 't10k-images-idx3-ubyte'), 16 + 9 * 784); },
+    line: (p) => `${p.suite}: dataset: dataset mnist: ${join(p.idx, 't10k-images-idx3-ubyte')}: truncated: header says 10×28×28 = 7840 bytes of data, file has 7056`,
+  },
+  {
+    name: 'gzipped IDX label file with fewer labels than images', suite: onIdx,
+    prepare: (p) => { writeIdx(p.idx); rmSync(join(p.idx, 't10k-labels-idx1-ubyte')); writeFileSync(join(p.idx, 't10k-labels-idx1-ubyte.gz'), gzipSync(idx(0x801, [9], (i) => i % 10))); },
+    line: (p) => `${p.suite}: dataset: dataset mnist: ${join(p.idx, 't10k-labels-idx1-ubyte.gz')}: 9 labels, but t10k-images-idx3-ubyte has 10 images`,
+  },
+  {
+    name: 'CIFAR label value out of range', suite: onCifar,
+    prepare: (p) => { writeCifar(p.cifar); const f = cifarFile(p, 'data_batch_2.bin'), b = readFileSync(f); b[3073] = 10; writeFileSync(f, b); },
+    line: (p) => `${p.suite}: dataset: dataset cifar10: ${cifarFile(p, 'data_batch_2.bin')}: record 1: label 10 is outside 0..9 (corrupt file, or not CIFAR-10)`,
+  },
   {
     name: 'truncated CIFAR batch', suite: onCifar, prepare: (p) => { writeCifar(p.cifar); truncateSync(cifarFile(p, 'data_batch_3.bin'), 2 * 3073 - 1); },
     line: (p) => `${p.suite}: dataset: dataset cifar10: ${cifarFile(p, 'data_batch_3.bin')}: truncated or corrupt: 6145 bytes is not a whole number of 3073-byte records (1 label byte + 3072 pixels)`,
@@ -176,13 +207,16 @@ const cases: Case[] = [
 
 // ---------- running a case ----------
 
+/** The run record a results directory holds before each case (a rejected run adds none). */
+const EARLIER_RUN = '0123456789abcdef.json';
+
 function setUp(c: Case): Paths {
   const dir = mkdtempSync(join(tmpdir(), 'clbench-bad-'));
   const p: Paths = { dir, suite: join(dir, 'suite.json'), out: join(dir, 'results'), idx: join(dir, 'idx'), cifar: join(dir, 'cifar') };
   // earlier results that a rejected run must leave alone
   mkdirSync(join(p.out, 'runs'), { recursive: true });
   mkdirSync(join(p.out, 'other'), { recursive: true });
-  writeFileSync(join(p.out, 'runs', '0123456789abcdef.json'), '{"earlier": "result"}\n');
+  writeFileSync(join(p.out, 'runs', EARLIER_RUN), '{"earlier": "result"}\n');
   writeFileSync(join(p.out, 'notes.txt'), 'earlier notes\n');
   const suite = c.suite ? c.suite(structuredClone(BASE), p) : BASE;
   if (suite !== null) writeFileSync(p.suite, typeof suite === 'string' ? suite : JSON.stringify(suite));
@@ -251,6 +285,7 @@ describe(`clbench on bad input (${cases.length} cases): exit 2, one line naming 
       expect({ code: r.code, stderr: r.stderr.trimEnd().split('\n') }).toEqual({ code: 2, stderr: [expectedLine(c, p)] });
       expect(r.stdout).toBe('');
       expect(snapshot(p)).toEqual(before);
+      expect(readdirSync(join(p.out, 'runs'))).toEqual([EARLIER_RUN]); // no run record
     });
   }
 
@@ -260,8 +295,16 @@ describe(`clbench on bad input (${cases.length} cases): exit 2, one line naming 
       const r = spawnSync(process.execPath, [BIN, ...argsOf(c, p)], { encoding: 'utf8' });
       expect({ status: r.status, signal: r.signal, stderr: r.stderr.trimEnd().split('\n'), stdout: r.stdout }).toEqual({ status: 2, signal: null, stderr: [expectedLine(c, p)], stdout: '' });
       expect(snapshot(p)).toEqual(before);
+      expect(readdirSync(join(p.out, 'runs'))).toEqual([EARLIER_RUN]); // no run record
     });
   }
+
+  it('a bad dataset with a new --out: the results directory is not even created', async () => {
+    const c = cases.find((k) => k.name === 'IDX label value out of range')!, p = setUp(c), out = join(p.dir, 'new-results');
+    const r = await inProcess(['run', p.suite, '--out', out]);
+    expect({ code: r.code, stderr: r.stderr.trimEnd().split('\n') }).toEqual({ code: 2, stderr: [expectedLine(c, p)] });
+    expect(existsSync(out)).toBe(false);
+  });
 
   it('--verbose shows the stack', () => {
     const p = setUp({ name: 'verbose', suite: () => null, line: () => '' });

@@ -56,6 +56,9 @@ export interface TrainResult {
 
 export class DivergenceError extends Error {}
 
+/** A checkpoint's state could not be restored into this run (the caller starts the run afresh). */
+export class ResumeError extends Error {}
+
 /** Number of samples of a batch classified correctly with head `head`. */
 const correctCount = (net: Network, x: tf.Tensor2D, y: tf.Tensor, head: number) =>
   tf.tidy(() => net.forward(x, head).logits.argMax(1).equal(y).sum());
@@ -155,7 +158,10 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     const resume = opts.checkpoint?.resume;
     if (!resume) rec.randomInitAccuracy = await evalAll();
     await onHost(() => method.setup?.(ctx));
-    if (resume) Object.assign(rec, await onHost(() => restoreRunState(resume, parts, ctx)));  // the tasks it covers are done
+    if (resume) {
+      try { Object.assign(rec, await onHost(() => restoreRunState(resume, parts, ctx))); } // the tasks it covers are done
+      catch (e) { throw new ResumeError(`its state does not fit this run (${(e as Error).message})`); }
+    }
     ctx.finished.push(...scenario.tasks.slice(0, rec.R.length));
     for (const task of scenario.tasks.slice(rec.R.length)) {
       ctx.taskId = task.id; ctx.head = headOf(scenario, task.id);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CIFAR100_DIR, CIFAR10_DIR, loadCifar10, loadCifar100, loadCifar10And100 } from './cifar.js';
+import { CIFAR100_DIR, CIFAR10_DIR, loadCifar, loadCifar10, loadCifar100, loadCifar10And100, validateCifar, type CifarName } from './cifar.js';
 import { checkDataset } from './load.js';
 import { buildScenario } from './scenarios.js';
 
@@ -119,6 +119,36 @@ describe('CIFAR binary loaders', () => {
       try { load(); } catch (e) { err = e as Error; }
       expect(err?.message).toMatch(msg);
       expect(err?.message).not.toContain('\n');
+    });
+  });
+
+  const thrown = (f: () => unknown) => { try { f(); return ''; } catch (e) { return (e as Error).message; } };
+
+  it('validateCifar passes the good hand-made sets and counts their records', () => {
+    expect(validateCifar('cifar10', root)).toEqual({ train: 100, test: 10 });
+    expect(validateCifar('cifar100', root)).toEqual({ train: 200, test: 100 });
+    expect(validateCifar('cifar10-100', root)).toEqual({ train: 300, test: 110 });
+    expect(() => checkDataset({ name: 'cifar10-100', source: { dir: root } })).not.toThrow();
+  });
+
+  /** A CIFAR-10 batch of `n` records with label `value` at record `at` (labels otherwise i mod 10). */
+  const c10With = (n: number, at: number, value: number) => records(Array.from({ length: n }, (_, i) => [i === at ? value : i % 10]));
+  // [defect, files replaced, dataset, file named (under root), the rest of the line]
+  const defects: [string, Record<string, Buffer>, CifarName, string, string][] = [
+    ['a label out of range in the first chunk', { [`${CIFAR10_DIR}/data_batch_2.bin`]: c10With(20, 5, 10) }, 'cifar10', `${CIFAR10_DIR}/data_batch_2.bin`, 'record 5: label 10 is outside 0..9 (corrupt file, or not CIFAR-10)'],
+    ['a label out of range at the start of the second chunk', { [`${CIFAR10_DIR}/test_batch.bin`]: c10With(300, 256, 77) }, 'cifar10', `${CIFAR10_DIR}/test_batch.bin`, 'record 256: label 77 is outside 0..9 (corrupt file, or not CIFAR-10)'],
+    ['a label out of range in the last record', { [`${CIFAR10_DIR}/test_batch.bin`]: c10With(300, 299, 255) }, 'cifar10', `${CIFAR10_DIR}/test_batch.bin`, 'record 299: label 255 is outside 0..9 (corrupt file, or not CIFAR-10)'],
+    ['a fine label out of range', { [`${CIFAR100_DIR}/test.bin`]: records([[0, 0], [19, 100]]) }, 'cifar100', `${CIFAR100_DIR}/test.bin`, 'record 1: label 100 is outside 0..99 (corrupt file, or not CIFAR-100)'],
+    ['a coarse label out of range (cifar10-100)', { [`${CIFAR100_DIR}/train.bin`]: records([[19, 99], [20, 3]]) }, 'cifar10-100', `${CIFAR100_DIR}/train.bin`, 'record 1: coarse label 20 is outside 0..19 (corrupt file, or not CIFAR-100)'],
+    ['a truncated batch', { [`${CIFAR10_DIR}/data_batch_4.bin`]: c10(20).subarray(0, 3073 * 20 - 1) }, 'cifar10', `${CIFAR10_DIR}/data_batch_4.bin`, 'truncated or corrupt: 61459 bytes is not a whole number of 3073-byte records (1 label byte + 3072 pixels)'],
+    ['an empty batch', { [`${CIFAR10_DIR}/data_batch_1.bin`]: Buffer.alloc(0) }, 'cifar10', `${CIFAR10_DIR}/data_batch_1.bin`, 'empty file'],
+  ];
+  defects.forEach(([what, over, name, file, rest], k) => {
+    it(`validateCifar reports ${what}: one line naming the file, the loader's own words`, () => {
+      const dir = writeSets(`vbad${k}`, over), line = `${join(dir, file)}: ${rest}`;
+      expect(thrown(() => validateCifar(name, dir))).toBe(line);
+      expect(thrown(() => loadCifar(name, dir))).toBe(line);
+      expect(thrown(() => checkDataset({ name, source: { dir } }))).toBe(`dataset ${name}: ${line}`);
     });
   });
 

@@ -9,7 +9,7 @@
  * A dataset directory may be the unpacked folder itself or its parent (the folder
  * holding cifar-10-batches-bin/ and/or cifar-100-binary/, as both tarballs unpack).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BYTE_LEVELS, sharedInt32, sharedUint8, type Dataset, type Labeled } from './dataset.js';
 
@@ -36,6 +36,14 @@ function recordsIn(file: string, fmt: Format): number {
   return size / record;
 }
 
+/** The label of the record at byte `o` of `bytes` (record `i` of `file`), checked: CIFAR-100's coarse label within 0..19, the label within 0..classes-1. */
+function recordLabel(file: string, fmt: Format, bytes: Uint8Array, o: number, i: number): number {
+  if (fmt.labelBytes === 2 && bytes[o] >= 20) throw new Error(`${file}: record ${i}: coarse label ${bytes[o]} is outside 0..19 (corrupt file, or not CIFAR-100)`);
+  const label = bytes[o + fmt.labelBytes - 1]; // CIFAR-100: the fine label is the second byte
+  if (label >= fmt.classes) throw new Error(`${file}: record ${i}: label ${label} is outside 0..${fmt.classes - 1} (corrupt file, or not CIFAR-${fmt.classes})`);
+  return label;
+}
+
 /** Decode batch files into one labelled set, allocated once in shared memory (CIFAR-10/100 train is 300 MB as bytes, 1.2 GB as floats). */
 export function readCifarFiles(parts: Part[]): Labeled {
   const counts = parts.map((p) => recordsIn(p.file, p.fmt));
@@ -46,16 +54,37 @@ export function readCifarFiles(parts: Part[]): Labeled {
     if (bytes.length !== counts[k] * record) throw new Error(`${file}: changed while being read`);
     for (let i = 0; i < counts[k]; i++, at++) {
       const o = i * record;
-      if (fmt.labelBytes === 2 && bytes[o] >= 20) throw new Error(`${file}: record ${i}: coarse label ${bytes[o]} is outside 0..19 (corrupt file, or not CIFAR-100)`);
-      const label = bytes[o + fmt.labelBytes - 1]; // CIFAR-100: the fine label is the second byte
-      if (label >= fmt.classes) throw new Error(`${file}: record ${i}: label ${label} is outside 0..${fmt.classes - 1} (corrupt file, or not CIFAR-${fmt.classes})`);
-      y[at] = label + labelOffset;
+      y[at] = recordLabel(file, fmt, bytes, o, i) + labelOffset;
       const src = o + fmt.labelBytes, dst = at * PIXELS;
       // CHW (3, 32, 32) → HWC (32, 32, 3)
       for (let ch = 0; ch < 3; ch++) for (let p = 0; p < SIDE * SIDE; p++) codes[dst + p * 3 + ch] = bytes[src + ch * SIDE * SIDE + p];
     }
   });
   return { codes, y, n };
+}
+
+/**
+ * Every record's label(s) of one batch file, read in chunks of whole records (no copy of the
+ * file kept); `records` from its size (recordsIn). Throws the loader's one-line error.
+ */
+function checkCifarLabels({ file, fmt }: Part, records: number): void {
+  const record = fmt.labelBytes + PIXELS, perChunk = 256, chunk = Buffer.alloc(perChunk * record);
+  let fd: number;
+  try { fd = openSync(file, 'r'); } catch (e) { throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
+  try {
+    for (let first = 0; first < records; first += perChunk) {
+      const want = Math.min(perChunk, records - first) * record;
+      let got = 0;
+      while (got < want) {
+        const n = readSync(fd, chunk, got, want - got, first * record + got);
+        if (n === 0) throw new Error(`${file}: changed while being read`);
+        got += n;
+      }
+      for (let i = 0; i * record < want; i++) recordLabel(file, fmt, chunk, i * record, first + i);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The folder holding `marker`: `dir` itself or `dir/sub`. */
@@ -108,6 +137,25 @@ export function cifarFiles(name: CifarName, dir: string): string[] {
 export function loadCifar(name: CifarName, dir: string): Dataset {
   cifarFiles(name, dir);
   return build(`${name} (${dir})`, CLASSES[name], PARTS[name](dir));
+}
+
+/**
+ * Every invariant loadCifar checks, without keeping any pixels (validation before any run):
+ * each batch file present, non-empty and a whole number of records (the image and label of a
+ * record cannot disagree in count; the image size is fixed, 32×32×3), and every record's
+ * label within the dataset's classes (CIFAR-100: the coarse label within 0..19 too), read in
+ * chunks of whole records. Returns the records of the training and test files; throws the
+ * loader's one-line error naming the file.
+ */
+export function validateCifar(name: CifarName, dir: string): { train: number; test: number } {
+  cifarFiles(name, dir);
+  const { train, test } = PARTS[name](dir);
+  const count = (parts: Part[]) => parts.reduce((total, p) => {
+    const records = recordsIn(p.file, p.fmt);
+    checkCifarLabels(p, records);
+    return total + records;
+  }, 0);
+  return { train: count(train), test: count(test) };
 }
 
 export const loadCifar10 = (dir: string) => loadCifar('cifar10', dir);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, loadIdxDataset, readIdx } from './idx.js';
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, loadIdxDataset, readIdx, readIdxHeader, validateIdxDataset } from './idx.js';
 import { checkDataset, loadDataset } from './load.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'clbench-idx-'));
@@ -38,6 +38,18 @@ const standard = (gz: boolean, over: Record<string, Buffer> = {}) => {
   };
 };
 
+/** Each defect of a standard directory and the one line that names it (loader and validator alike). */
+const bad: [string, Record<string, Buffer>, RegExp][] = [
+  ['wrong magic (labels file where images are expected)', { 'train-images-idx3-ubyte': labels(12) }, /train-images-idx3-ubyte: not an IDX images \(idx3-ubyte\) file: magic number 0x00000801, expected 0x00000803/],
+  ['wrong magic (random bytes)', { 't10k-labels-idx1-ubyte': Buffer.from('GIF89a....') }, /t10k-labels-idx1-ubyte: not an IDX labels .* magic number 0x47494638/],
+  ['truncated data', { 'train-images-idx3-ubyte': images(12).subarray(0, 40) }, /train-images-idx3-ubyte: truncated: header says 12×3×2 = 72 bytes of data, file has 24/],
+  ['truncated header', { 'train-labels-idx1-ubyte': labels(12).subarray(0, 6) }, /train-labels-idx1-ubyte: truncated IDX header/],
+  ['trailing bytes', { 't10k-images-idx3-ubyte': Buffer.concat([images(5), Buffer.from([1, 2, 3])]) }, /t10k-images-idx3-ubyte: corrupt: 3 bytes after/],
+  ['count mismatch', { 'train-labels-idx1-ubyte': labels(11) }, /train-labels-idx1-ubyte: 11 labels, but .*train-images-idx3-ubyte has 12 images/],
+  ['label out of range', { 'train-labels-idx1-ubyte': idx(IDX_LABELS_MAGIC, [12], Array(12).fill(12)) }, /train-labels-idx1-ubyte: label 12 at index 0 is outside 0..9/],
+  ['test images of another size', { 't10k-images-idx3-ubyte': idx(IDX_IMAGES_MAGIC, [5, 2, 3], Array(30).fill(0)) }, /t10k-images-idx3-ubyte: 2×3 images, but the training images are 3×2/],
+];
+
 describe('readIdx', () => {
   it('reads dimensions and data of a plain and a gzipped file identically', () => {
     writeFileSync(join(tmp, 'a-idx3-ubyte'), images(4));
@@ -69,16 +81,6 @@ describe('loadIdxDataset', () => {
     expect(() => loadDataset({ name: 'fashion-mnist', source: 'embedded' })).toThrow(/no embedded copy/);
   });
 
-  const bad: [string, Record<string, Buffer>, RegExp][] = [
-    ['wrong magic (labels file where images are expected)', { 'train-images-idx3-ubyte': labels(12) }, /train-images-idx3-ubyte: not an IDX images \(idx3-ubyte\) file: magic number 0x00000801, expected 0x00000803/],
-    ['wrong magic (random bytes)', { 't10k-labels-idx1-ubyte': Buffer.from('GIF89a....') }, /t10k-labels-idx1-ubyte: not an IDX labels .* magic number 0x47494638/],
-    ['truncated data', { 'train-images-idx3-ubyte': images(12).subarray(0, 40) }, /train-images-idx3-ubyte: truncated: header says 12×3×2 = 72 bytes of data, file has 24/],
-    ['truncated header', { 'train-labels-idx1-ubyte': labels(12).subarray(0, 6) }, /train-labels-idx1-ubyte: truncated IDX header/],
-    ['trailing bytes', { 't10k-images-idx3-ubyte': Buffer.concat([images(5), Buffer.from([1, 2, 3])]) }, /t10k-images-idx3-ubyte: corrupt: 3 bytes after/],
-    ['count mismatch', { 'train-labels-idx1-ubyte': labels(11) }, /train-labels-idx1-ubyte: 11 labels, but .*train-images-idx3-ubyte has 12 images/],
-    ['label out of range', { 'train-labels-idx1-ubyte': idx(IDX_LABELS_MAGIC, [12], Array(12).fill(12)) }, /train-labels-idx1-ubyte: label 12 at index 0 is outside 0..9/],
-    ['test images of another size', { 't10k-images-idx3-ubyte': idx(IDX_IMAGES_MAGIC, [5, 2, 3], Array(30).fill(0)) }, /t10k-images-idx3-ubyte: 2×3 images, but the training images are 3×2/],
-  ];
   for (const [what, over, msg] of bad) {
     it(`rejects ${what} with a one-line error naming the file`, () => {
       const dir = writeDir(what.replace(/\W+/g, '_'), standard(false, over));
@@ -106,6 +108,66 @@ describe('loadIdxDataset', () => {
   });
 });
 
+/** The message of what `f` throws ('' when it does not). */
+const thrown = (f: () => unknown) => { try { f(); return ''; } catch (e) { return (e as Error).message; } };
+
+describe('validateIdxDataset: every invariant before any run, without keeping pixels', () => {
+  for (const gz of [false, true]) {
+    it(`passes a good ${gz ? 'gzipped' : 'plain'} hand-made set and says what it holds`, () => {
+      const dir = writeDir(`valid-${gz}`, standard(gz));
+      expect(validateIdxDataset('mnist', dir)).toEqual({ rows: 3, cols: 2, train: 12, test: 5 });
+      expect(() => checkDataset({ name: 'fashion-mnist', source: { dir } })).not.toThrow();
+    });
+  }
+
+  it('readIdxHeader: a plain file\'s sizes from its header and its size on disk; a gzipped one inflated', () => {
+    writeFileSync(join(tmp, 'h-idx3-ubyte'), images(7));
+    writeFileSync(join(tmp, 'h-idx3-ubyte.gz'), gzipSync(images(7)));
+    expect(readIdxHeader(join(tmp, 'h-idx3-ubyte'), IDX_IMAGES_MAGIC)).toEqual({ file: join(tmp, 'h-idx3-ubyte'), dims: [7, 3, 2] });
+    expect(readIdxHeader(join(tmp, 'h-idx3-ubyte.gz'), IDX_IMAGES_MAGIC).dims).toEqual([7, 3, 2]);
+    writeFileSync(join(tmp, 'short-idx3-ubyte'), images(7).subarray(0, 3));
+    expect(thrown(() => readIdxHeader(join(tmp, 'short-idx3-ubyte'), IDX_IMAGES_MAGIC))).toBe(`${join(tmp, 'short-idx3-ubyte')}: truncated IDX file (3 bytes, no header)`);
+    expect(thrown(() => readIdxHeader(join(tmp, 'none-idx3-ubyte'), IDX_IMAGES_MAGIC))).toBe(`${join(tmp, 'none-idx3-ubyte')}: cannot read (ENOENT)`);
+  });
+
+  const labelsWith = (n: number, at: number, value: number) => idx(IDX_LABELS_MAGIC, [n], Array.from({ length: n }, (_, i) => (i === at ? value : i % 10)));
+  const gzImages = gzipSync(images(12));
+  // [defect, files replaced (plain set unless a .gz name is given), file named, the rest of the line]
+  const defects: [string, Record<string, Buffer>, string, string][] = [
+    ['train labels fewer than images', { 'train-labels-idx1-ubyte': labels(11) }, 'train-labels-idx1-ubyte', '11 labels, but train-images-idx3-ubyte has 12 images'],
+    ['test labels more than images', { 't10k-labels-idx1-ubyte': labels(6) }, 't10k-labels-idx1-ubyte', '6 labels, but t10k-images-idx3-ubyte has 5 images'],
+    ['a train label out of range', { 'train-labels-idx1-ubyte': labelsWith(12, 7, 10) }, 'train-labels-idx1-ubyte', 'label 10 at index 7 is outside 0..9'],
+    ['a test label out of range', { 't10k-labels-idx1-ubyte': labelsWith(5, 3, 12) }, 't10k-labels-idx1-ubyte', 'label 12 at index 3 is outside 0..9'],
+    ['a test label 255 in a gzipped file', { 't10k-labels-idx1-ubyte': Buffer.alloc(0), 't10k-labels-idx1-ubyte.gz': gzipSync(labelsWith(5, 4, 255)) }, 't10k-labels-idx1-ubyte.gz', 'label 255 at index 4 is outside 0..9'],
+    ['test images with other rows', { 't10k-images-idx3-ubyte': idx(IDX_IMAGES_MAGIC, [5, 4, 2], Array(40).fill(0)) }, 't10k-images-idx3-ubyte', '4×2 images, but the training images are 3×2'],
+    ['test images with other columns', { 't10k-images-idx3-ubyte': idx(IDX_IMAGES_MAGIC, [5, 3, 3], Array(45).fill(0)) }, 't10k-images-idx3-ubyte', '3×3 images, but the training images are 3×2'],
+    ['a truncated train image file (one image short)', { 'train-images-idx3-ubyte': images(12).subarray(0, 16 + 11 * 6) }, 'train-images-idx3-ubyte', 'truncated: header says 12×3×2 = 72 bytes of data, file has 66'],
+    ['a truncated test image file (half a header)', { 't10k-images-idx3-ubyte': images(5).subarray(0, 10) }, 't10k-images-idx3-ubyte', 'truncated IDX header (10 bytes, need 16)'],
+    ['an image file with trailing bytes', { 'train-images-idx3-ubyte': Buffer.concat([images(12), Buffer.alloc(6)]) }, 'train-images-idx3-ubyte', 'corrupt: 6 bytes after the 12×3×2 data the header announces'],
+    ['a truncated gzipped image stream', { 'train-images-idx3-ubyte': Buffer.alloc(0), 'train-images-idx3-ubyte.gz': gzImages.subarray(0, gzImages.length - 8) }, 'train-images-idx3-ubyte.gz', 'corrupt gzip data (unexpected end of file)'],
+    ['a gzipped image file one image short', { 'train-images-idx3-ubyte': Buffer.alloc(0), 'train-images-idx3-ubyte.gz': gzipSync(images(12).subarray(0, 16 + 11 * 6)) }, 'train-images-idx3-ubyte.gz', 'truncated: header says 12×3×2 = 72 bytes of data, file has 66'],
+    ['labels where images belong', { 'train-images-idx3-ubyte': labels(12) }, 'train-images-idx3-ubyte', 'not an IDX images (idx3-ubyte) file: magic number 0x00000801, expected 0x00000803'],
+    ['an empty image array', { 't10k-images-idx3-ubyte': idx(IDX_IMAGES_MAGIC, [0, 3, 2], []), 't10k-labels-idx1-ubyte': labels(0) }, 't10k-images-idx3-ubyte', 'empty image array (0×3×2)'],
+  ];
+  for (const [what, over, file, rest] of defects) {
+    it(`reports ${what}: one line naming ${file}, the loader's own words`, () => {
+      const files = standard(false, over);
+      for (const [f, b] of Object.entries(over)) if (b.length === 0 && !f.endsWith('.gz')) delete files[f]; // replaced by its .gz
+      const dir = writeDir(`v-${what.replace(/\W+/g, '_')}`, files), line = `${join(dir, file)}: ${rest}`;
+      expect(thrown(() => validateIdxDataset('mnist', dir))).toBe(line);
+      expect(thrown(() => loadIdxDataset('mnist', dir))).toBe(line);
+      expect(thrown(() => checkDataset({ name: 'kmnist', source: { dir } }))).toBe(`dataset kmnist: ${line}`);
+    });
+  }
+
+  it('reports every defect of the loader\'s table with the loader\'s message', () => {
+    for (const [what, over] of bad) {
+      const dir = writeDir(`vt-${what.replace(/\W+/g, '_')}`, standard(false, over));
+      expect(thrown(() => validateIdxDataset('mnist', dir)), what).toBe(thrown(() => loadIdxDataset('mnist', dir)));
+    }
+  });
+});
+
 const DEBIAN = '/usr/share/datasets/fashion-mnist';
 describe.skipIf(!existsSync(DEBIAN) && process.env.CI !== 'true')('Debian dataset-fashion-mnist', () => {
   it('loads the real 60 000 + 10 000 images with balanced labels', () => {
@@ -118,5 +180,10 @@ describe.skipIf(!existsSync(DEBIAN) && process.env.CI !== 'true')('Debian datase
     for (let i = 0; i < 784; i++) max = Math.max(max, d.levels[d.train.codes[i]]);
     expect(max).toBeLessThanOrEqual(1);
     expect(max).toBeGreaterThan(0.5);
+  });
+
+  it('passes validateIdxDataset (the check before any run) and checkDataset', () => {
+    expect(validateIdxDataset('fashion-mnist', DEBIAN)).toEqual({ rows: 28, cols: 28, train: 60000, test: 10000 });
+    expect(() => checkDataset({ name: 'fashion-mnist', source: { dir: DEBIAN } })).not.toThrow();
   });
 });

@@ -10,9 +10,9 @@
  * run (shareDataset), so a process holds one copy, however many workers it runs.
  */
 import type { DatasetConfig, NetworkConfig, RunConfig, Scenario } from '@clbench/core';
-import { cifarFiles, loadCifar, type CifarName } from './cifar.js';
+import { loadCifar, validateCifar, type CifarName } from './cifar.js';
 import type { Dataset } from './dataset.js';
-import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, idxFiles, loadIdxDataset, readIdx } from './idx.js';
+import { loadIdxDataset, validateIdxDataset } from './idx.js';
 import { loadEmbeddedMnist } from './mnist-embedded.js';
 import { loadFullMnist, verifyMnistData } from './mnist-full.js';
 import { preprocess } from './preprocess.js';
@@ -53,10 +53,16 @@ function named<T>(name: string, f: () => T): T {
 }
 
 /**
- * Check, before any run starts, that the dataset's files are where the suite says and whole:
- * each IDX file's header against its size (read once as bytes and dropped; gzip checked),
- * each CIFAR batch file a whole number of records; "full": each file's size and sha256
- * (once per process). Labels are checked when loaded. Throws the loader's one-line error.
+ * Check, before any run starts, every invariant of the dataset's files that the loader would
+ * otherwise find only when a run reads them, without keeping any pixels:
+ *  - IDX directory (validateIdxDataset, idx.ts): the four files present; each header's magic
+ *    number and sizes against the file's size (gzip streams inflated once and dropped); per
+ *    split as many labels as images, every label within the dataset's classes; test images
+ *    the training images' size.
+ *  - CIFAR directory (validateCifar, cifar.ts): every batch file present and a whole number
+ *    of records, every record's label within the dataset's classes.
+ *  - "full": each file's size and sha256 (once per process); "embedded": nothing on disk.
+ * Throws the loader's one-line error naming the file, prefixed "dataset NAME: ".
  */
 export function checkDataset(cfg: DatasetConfig): void {
   if (cfg.source === 'embedded' || cfg.source === 'full') {
@@ -64,13 +70,8 @@ export function checkDataset(cfg: DatasetConfig): void {
     else if (cfg.source === 'full') named(cfg.name, () => verifyMnistData());
     return;
   }
-  const { dir } = cfg.source;
-  named(cfg.name, () => (isIdx(cfg.name) ? checkIdxFiles(idxFiles(dir, cfg.name)) : cifarFiles(cfg.name as CifarName, dir)));
-}
-
-function checkIdxFiles(f: ReturnType<typeof idxFiles>): void {
-  for (const file of [f.trainImages, f.testImages]) readIdx(file, IDX_IMAGES_MAGIC);
-  for (const file of [f.trainLabels, f.testLabels]) readIdx(file, IDX_LABELS_MAGIC);
+  const { dir } = cfg.source, name = cfg.name;
+  named(name, () => (isIdx(name) ? validateIdxDataset(name, dir) : validateCifar(name as CifarName, dir)));
 }
 
 export const usesImages = (net: NetworkConfig) => net.layers[0]?.type === 'conv2d';

@@ -3,7 +3,7 @@
  * and return a result record. Errors (including NaN loss, core's DivergenceError, and the
  * tensor-memory limit) become a failed-run record; nothing thrown escapes.
  */
-import { computeMetrics, decodeState, encodeState, gpuAdapter, initBackend, Rng, tf, trainContinual, trainingEpochs, type BackendName, type Progress, type RunResult, type StateValue } from '@clbench/core';
+import { computeMetrics, decodeState, ResumeError, encodeState, gpuAdapter, initBackend, Rng, tf, trainContinual, trainingEpochs, type BackendName, type Progress, type RunResult, type StateValue, type TrainOptions } from '@clbench/core';
 import { scenarioForRun } from '@clbench/data';
 import { getMethod } from '@clbench/methods';
 import { checkpointPath, configHash, findCheckpoint, writeCheckpoint, type CheckpointHeader } from './checkpoint-file.js';
@@ -42,7 +42,6 @@ export async function executeRun(spec: RunSpec, opts: ExecuteOptions): Promise<R
     const scenario = scenarioForRun(config);
     const def = getMethod(config.method);
     const hp = def.hyperparameters.parse(config.hyperparameters);
-    const method = def.create(hp);
     const evaluateOn = config.stage === 'tuning' ? 'validation' : 'test';
     const limit = opts.maxTensorBytes;
     const ckpt = opts.checkpoints && checkpointing(spec, backend, scenario.tasks.length, opts.checkpoints, opts.onNotice ?? (() => {}));
@@ -52,12 +51,21 @@ export async function executeRun(spec: RunSpec, opts: ExecuteOptions): Promise<R
       }
       opts.onProgress?.(p);
     };
-    const res = await trainContinual({
-      scenario, network: config.network, training: config.training, method, rng: new Rng(config.seed), onProgress,
+    const train = (checkpoint: TrainOptions['checkpoint']) => trainContinual({
+      scenario, network: config.network, training: config.training, method: def.create(hp), rng: new Rng(config.seed), onProgress,
       epochs: trainingEpochs(config.training, def.consolidationEpochs?.(hp) ?? 0), evaluateOn,
-      ...(ckpt && { checkpoint: ckpt.trainer }),
+      ...(checkpoint && { checkpoint }),
       stopRequested: () => { if (opts.stopRequested?.()) throw new StopRequestedError('stop requested (SIGTERM): stopped at a step boundary'); },
     });
+    let res;
+    try {
+      res = await train(ckpt?.trainer);
+    } catch (e) {
+      if (!(e instanceof ResumeError) || !ckpt) throw e;
+      opts.onNotice?.(`run ${spec.runId}: checkpoint not resumed: ${e.message}; starting from task 0`);
+      ckpt.restart();
+      res = await train(ckpt.trainer);
+    }
     const wallSeconds = (performance.now() - t0) / 1000;
     const gpu = gpuAdapter();
     return {
@@ -82,8 +90,12 @@ function checkpointing(spec: RunSpec, backend: string, tasks: number, where: { o
   const expect = { codeVersion: CODE_VERSION, backend, runId: spec.runId, configHash: configHash(spec.config) };
   const { found, refused } = where.fresh ? { found: null, refused: [] } : findCheckpoint(path, expect);
   for (const why of refused) notice(`run ${spec.runId}: checkpoint not resumed: ${why}`);
-  const resumes = found ? [...found.header.resumes, found.header.tasksDone] : [];
-  if (found) notice(`run ${spec.runId}: resuming after task ${found.header.tasksDone - 1} (${found.header.tasksDone} of ${tasks} tasks done)`);
+  let resume: StateValue | undefined;
+  if (found) {
+    try { resume = decodeState(found.state); } catch (e) { notice(`run ${spec.runId}: checkpoint not resumed: ${path}: ${(e as Error).message}`); }
+  }
+  const resumes = found && resume ? [...found.header.resumes, found.header.tasksDone] : [];
+  if (found && resume) notice(`run ${spec.runId}: resuming after task ${found.header.tasksDone - 1} (${found.header.tasksDone} of ${tasks} tasks done)`);
   const stats = { writes: 0, bytes: 0, writeSeconds: 0, announced: false };
   const save = (state: StateValue, tasksDone: number) => {
     const t0 = performance.now();
@@ -96,8 +108,11 @@ function checkpointing(spec: RunSpec, backend: string, tasks: number, where: { o
       notice(`run ${spec.runId}: checkpoint is ${(stats.bytes / 2 ** 20).toFixed(0)} MiB (${path}; deleted when the run's record is written)`);
     }
   };
+  const trainer: NonNullable<TrainOptions['checkpoint']> = { save, ...(resume && { resume }) };
   return {
-    trainer: { save, ...(found && { resume: decodeState(found.state) }) },
+    trainer,
+    /** Forget the checkpoint (its state could not be restored): the run starts again from task 0. */
+    restart: () => { delete trainer.resume; resumes.pop(); },
     record: () => ({ writes: stats.writes, bytes: stats.bytes, writeSeconds: stats.writeSeconds, resumedAfterTasks: resumes }),
   };
 }

@@ -7,7 +7,7 @@ export { tuningSpecs, reportingPlan, readySpecs, scorePoints, bestPoint, type En
 export { parseShard, resolveShard, shardSpecs, type Shard } from './shard.js';
 export { executeRun, failedRun, peakRss, MemoryLimitError, type ExecuteOptions } from './execute.js';
 export { requestStop, stopRequested, ThreadPool, WORKER_URL, type Executor, type PoolOptions } from './pool.js';
-export { checkpointPath, openCheckpoint, readCheckpoint, writeCheckpoint, CHECKPOINT_FORMAT, type CheckpointHeader } from './checkpoint-file.js';
+export { checkpointPath, configHash, openCheckpoint, readCheckpoint, writeCheckpoint, CHECKPOINT_FORMAT, type CheckpointHeader } from './checkpoint-file.js';
 export { StopRequestedError } from './execute.js';
 export { DeviceProcess } from './devices.js';
 export { ResultsStore, readResults, readValidResults, checkResultsDir } from './store.js';
@@ -28,3 +28,4 @@ export { OVERHEAD_GOALS, RSS_GOALS_MB, overheadVerdict, rssGoalMet, type Overhea
 export { clnpTaskDiagnostics, isClnpTaskDiagnostics, type ClnpTaskDiagnosticsShape } from './bench/clnp-diagnostics.js';
 export { benchTable, memoryTable } from './bench/table.js';
 export { BENCH_TRAINING, benchNetwork, type BenchReport, type HarnessBench, type TransposedMatMulBench, type MethodBench, type PoolBench, type MemoryRow, type MemoryReport } from './bench/types.js';
+export { benchCheckpoints } from './bench/checkpoints.js';

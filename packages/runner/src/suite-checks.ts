@@ -7,6 +7,9 @@
  * Shapes, sizes and samples come from the builders' own pure functions (suite-shapes.ts:
  * scenarioLayout in packages/data/src/scenarios.ts, networkLayout in packages/core/src/network.ts).
  * To add a check, append a function to SUITE_CHECKS.
+ * Nothing here reads the dataset's files: `clbench run` checks those next, once, before any run
+ * (checkDataset, packages/data/src/load.ts: headers, sizes, image and label counts, image sizes,
+ * label values), and exits 2 with the loader's one line naming the file.
  */
 import type { NetworkLayout, Suite } from '@clbench/core';
 import { datasetFacts, expandOrderings, validationCount, type DatasetFacts } from '@clbench/data';

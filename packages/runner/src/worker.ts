@@ -10,11 +10,17 @@ import { shareDataset, type Dataset } from '@clbench/data';
 import { workerData } from 'piscina';
 import type { MessagePort } from 'node:worker_threads';
 import { threadId } from 'node:worker_threads';
-import { executeRun } from './execute.js';
+import { executeRun, StopRequestedError } from './execute.js';
 import type { RunSpec } from './matrix.js';
 import type { WorkerId, WorkerMessage } from './messages.js';
 
-export interface WorkerData { backend: BackendName; maxMemoryMb?: number }
+export interface WorkerData {
+  backend: BackendName;
+  maxMemoryMb?: number;
+  checkpoints?: { out: string; fresh: boolean };
+  /** Shared stop flag (pool.ts): 1 = stop at the next step boundary. */
+  stop: Int32Array;
+}
 export interface WorkerTask { spec: RunSpec; attempt: number; port: MessagePort; dataset: Dataset }
 
 const PROGRESS_MS = 200;
@@ -22,6 +28,7 @@ const data = workerData as WorkerData;
 const backendReady = initBackend(data.backend);
 const self: WorkerId = { pid: process.pid, threadId, device: process.env.CUDA_VISIBLE_DEVICES };
 
+/** The run's record, or null when it stopped at a step boundary (its checkpoint stays for the next start). */
 export default async function runTask({ spec, attempt, port, dataset }: WorkerTask) {
   const send = (m: WorkerMessage) => port.postMessage(m);
   shareDataset(spec.config.dataset, dataset);
@@ -33,6 +40,9 @@ export default async function runTask({ spec, attempt, port, dataset }: WorkerTa
     return await executeRun(spec, {
       backend: data.backend, attempt,
       maxTensorBytes: data.maxMemoryMb === undefined ? undefined : data.maxMemoryMb * 2 ** 20,
+      ...(data.checkpoints && { checkpoints: data.checkpoints }),
+      onNotice: (line) => send({ type: 'notice', runId: spec.runId, line }),
+      stopRequested: () => Atomics.load(data.stop, 0) === 1,
       onProgress: (p) => {
         const now = performance.now(), key = `${p.task}/${p.epoch}`;
         if (now - last < PROGRESS_MS && key === lastKey) return;
@@ -40,6 +50,9 @@ export default async function runTask({ spec, attempt, port, dataset }: WorkerTa
         send({ type: 'progress', runId: spec.runId, worker: self, ...p });
       },
     });
+  } catch (e) {
+    if (e instanceof StopRequestedError) return null;
+    throw e;
   } finally {
     port.close();
   }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const clbench = (args: string[]) => spawnSync(process.execPath, [CLI, 'bench', ...args], { encoding: 'utf8' });
-const USAGE = 'usage: clbench bench [--backend auto|wasm|cpu|tensorflow] [--repeats N] [--hidden N] [--methods a,b] [--workers N] [--no-pool] [--no-memory] [--before CLBENCH_CHECKOUT] [--json FILE]';
+const USAGE = 'usage: clbench bench [--backend auto|wasm|cpu|tensorflow] [--repeats N] [--hidden N] [--methods a,b] [--workers N] [--no-pool] [--no-memory] [--no-checkpoints] [--before CLBENCH_CHECKOUT] [--json FILE]';
 
 describe('clbench bench', () => {
   it('--help prints the usage and exits 0', () => {
@@ -39,7 +39,7 @@ describe('clbench bench', () => {
 
   it('a short real run (1 repeat, 2×8 units, naive + clnp, no pool, no memory) prints the tables and writes --json', () => {
     const json = join(mkdtempSync(join(tmpdir(), 'clbench-bench-')), 'bench.json');
-    const p = clbench(['--repeats', '1', '--hidden', '8', '--methods', 'clnp', '--no-pool', '--no-memory', '--json', json]);
+    const p = clbench(['--repeats', '1', '--hidden', '8', '--methods', 'clnp', '--no-pool', '--no-memory', '--no-checkpoints', '--json', json]);
     expect(p.stderr).toContain('repeat 1: raw');
     expect(p.status).toBe(0);
     expect(p.stdout).toContain('backend wasm; network 784-8-8, batch 128, Adam');

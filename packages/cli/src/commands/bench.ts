@@ -1,4 +1,5 @@
-/** `clbench bench`: throughput of the harness against a raw tfjs loop, of each method against naive, of the pool; memory on full MNIST.
+/** `clbench bench`: throughput of the harness against a raw tfjs loop, of each method against naive, of the pool; memory on full MNIST;
+ *  checkpoint write time and size per method on the default suite.
  *  The benchmarks live in @clbench/runner (runBench); this command parses its flags and prints / writes the report. */
 import { isMethodName, methodNames, type MethodName } from '@clbench/methods';
 import { benchTable, checkoutCli, runBench } from '@clbench/runner';
@@ -7,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, UsageError, type Command } from '../args.js';
 import { backendArg } from './run.js';
 
-const USAGE = 'usage: clbench bench [--backend auto|wasm|cpu|tensorflow] [--repeats N] [--hidden N] [--methods a,b] [--workers N] [--no-pool] [--no-memory] [--before CLBENCH_CHECKOUT] [--json FILE]';
+const USAGE = 'usage: clbench bench [--backend auto|wasm|cpu|tensorflow] [--repeats N] [--hidden N] [--methods a,b] [--workers N] [--no-pool] [--no-memory] [--no-checkpoints] [--before CLBENCH_CHECKOUT] [--json FILE]';
 
 /** This CLI's entry (dist/main.js): the memory benchmark runs it in fresh processes. */
 export const BENCH_CLI = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -23,7 +24,7 @@ function methodsArg(v: string | undefined): MethodName[] | undefined {
 export const bench: Command = {
   summary: 'measure samples/s: raw tfjs vs harness, each method vs naive, consolidation times',
   async run(argv) {
-    const { values } = parse(argv, { backend: { type: 'string' }, repeats: { type: 'string' }, hidden: { type: 'string' }, methods: { type: 'string' }, json: { type: 'string' }, workers: { type: 'string' }, 'no-pool': { type: 'boolean' }, 'no-memory': { type: 'boolean' }, before: { type: 'string' } }, USAGE);
+    const { values } = parse(argv, { backend: { type: 'string' }, repeats: { type: 'string' }, hidden: { type: 'string' }, methods: { type: 'string' }, json: { type: 'string' }, workers: { type: 'string' }, 'no-pool': { type: 'boolean' }, 'no-memory': { type: 'boolean' }, 'no-checkpoints': { type: 'boolean' }, before: { type: 'string' } }, USAGE);
     if (values.help) { console.log(USAGE); return 0; }
     const repeats = Number(values.repeats ?? 3), hidden = Number(values.hidden ?? 256);
     if (!Number.isInteger(repeats) || repeats < 1) throw new UsageError(`--repeats: expected a positive integer, got "${values.repeats}"`);
@@ -35,6 +36,7 @@ export const bench: Command = {
     const report = await runBench({
       backend, repeats, hidden, methods, pool: !values['no-pool'], workers: values.workers ? Number(values.workers) : undefined,
       memory: values['no-memory'] ? undefined : { cli: BENCH_CLI, before: values.before }, log: (l) => console.error(l),
+      checkpoints: !values['no-checkpoints'],
     });
     console.log(benchTable(report));
     if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2) + '\n');

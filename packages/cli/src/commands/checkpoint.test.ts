@@ -5,7 +5,7 @@
  * wrong result.
  */
 import { encodeState, type OkRun, type RunResult } from '@clbench/core';
-import { checkpointPath, CODE_VERSION, expandMatrix, loadSuite, openCheckpoint, readResults, writeCheckpoint } from '@clbench/runner';
+import { checkpointPath, CODE_VERSION, configHash, expandMatrix, loadSuite, openCheckpoint, readResults, writeCheckpoint } from '@clbench/runner';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,6 +120,9 @@ describe('clbench run with per-task checkpoints', () => {
       ['version', (p) => writeCheckpoint(p, header({ codeVersion: 'clbench-0.0.1' }), encodeState({})), /written by clbench-0\.0\.1, this is clbench-/, false, null],
       ['config', (p) => writeCheckpoint(p, header({ configHash: 'another' }), encodeState({})), /written for another run config/, false, null],
       ['backend', (p) => writeCheckpoint(p, header({ backend: 'cpu' }), encodeState({})), /written on backend cpu, this run uses wasm/, false, null],
+      // every header field right, the state unusable: found only when restoring it; the run starts again from task 0
+      ['unfit', (p) => writeCheckpoint(p, header({ configHash: configHash(expandMatrix(loadSuite(suite))[0].config) }), encodeState({ version: 99 })),
+        /its state does not fit this run \(state run\.version: 99, this code reads version 1\); starting from task 0/, false, /resuming after task 2 /],
     ];
     for (const [tag, damage, why, keepPrevious, resumed] of cases) {
       const dir = make(tag, damage, keepPrevious);

@@ -6,11 +6,14 @@
  *  2. every registered method's training throughput on its second task relative to naive (goals in
  *     goals.ts), its consolidation time per task, and the tensor count after the run — methods.ts;
  *  3. pool scaling: one suite on 1 worker, N workers, N plain processes — pool.ts;
- *  4. memory on full MNIST: peak RSS of a fresh CLI process with 1 and 2 workers — memory.ts.
+ *  4. memory on full MNIST: peak RSS of a fresh CLI process with 1 and 2 workers — memory.ts;
+ *  5. per-task checkpoints: write time and size per method on the default suite's setting
+ *     (benchmarks/split-mnist.json, its own network, not `hidden`), goal ≤ 5 % of a task's training — checkpoints.ts.
  * This file only runs them in that order and assembles the report; table.ts renders it.
  */
 import { initBackend, type BackendName } from '@clbench/core';
 import type { MethodName } from '@clbench/methods';
+import { benchCheckpoints } from './checkpoints.js';
 import { benchHarness } from './harness.js';
 import { measureMemory } from './memory.js';
 import { benchMethods } from './methods.js';
@@ -23,13 +26,15 @@ export interface BenchOptions {
   /** Units per hidden layer of benchmarks 1–3 (memory always uses the issue's 2×400). */
   hidden: number;
   log: (line: string) => void;
-  /** Methods of benchmark 2 (default: all registered). */
+  /** Methods of benchmarks 2 and 5 (default: all registered). */
   methods?: readonly MethodName[];
   /** Run benchmark 3 (pool scaling) on `workers` workers (default: available parallelism). */
   pool: boolean;
   workers?: number;
   /** Run benchmark 4 against this CLI entry (and, with `before`, a built clbench checkout's); absent: skipped. */
   memory?: { cli: string; before?: string };
+  /** Run benchmark 5 (checkpoint write time and size per method). */
+  checkpoints: boolean;
 }
 
 /** Benchmark 4's network: the issue's 2×400, whatever `hidden` says. */
@@ -44,10 +49,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const memory = opts.memory
     ? measureMemory({ cli: opts.memory.cli, before: opts.memory.before, backend: opts.backend, network: MEMORY_NETWORK, log: opts.log })
     : undefined;
+  const checkpoints = opts.checkpoints ? await benchCheckpoints({ backend, methods: opts.methods, log: opts.log }) : undefined;
   return {
     pool, memory, transposedMatMul,
     backend, network: `784-${opts.hidden}-${opts.hidden}, batch ${BENCH_TRAINING.batchSize}, Adam`,
     harness,
     methods,
+    ...(checkpoints && { checkpoints }),
   };
 }

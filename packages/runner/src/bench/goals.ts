@@ -1,6 +1,6 @@
 /** The goals `clbench bench` judges its numbers against, and their verdicts. */
 import type { MethodName } from '@clbench/methods';
-import type { MemoryRow, MethodBench } from './types.js';
+import type { CheckpointBench, MemoryRow, MethodBench } from './types.js';
 
 /** Step-time overhead goals vs naive in %, per registered method; a method without one is not judged. */
 export type OverheadGoals = Readonly<Partial<Record<MethodName, number>>>;
@@ -12,6 +12,9 @@ export const OVERHEAD_GOALS: OverheadGoals = {
 
 /** Peak-RSS goals of the memory benchmark, MB, per number of workers. */
 export const RSS_GOALS_MB: Readonly<Record<number, number>> = { 1: 400, 2: 600 };
+
+/** A per-task checkpoint (encode + write) may take at most this % of a task's training time (issue 24). */
+export const CHECKPOINT_WRITE_GOAL_PCT = 5;
 
 export interface OverheadVerdict {
   goalPct: number;
@@ -33,4 +36,9 @@ export function overheadVerdict(m: MethodBench): OverheadVerdict | undefined {
 export function rssGoalMet(row: MemoryRow): boolean | undefined {
   const goal = RSS_GOALS_MB[row.workers];
   return row.code === 'after' && goal !== undefined ? row.peakRssMB <= goal : undefined;
+}
+
+/** A method's checkpoint write time against its goal: at the goal is met. */
+export function checkpointGoalMet(c: Pick<CheckpointBench, 'ratioPct' | 'goalPct'>): boolean {
+  return c.ratioPct <= c.goalPct;
 }

@@ -1,6 +1,6 @@
 /** Markdown rendering of a bench report (what `clbench bench` prints). */
-import { overheadVerdict, RSS_GOALS_MB, rssGoalMet } from './goals.js';
-import type { BenchReport, MemoryReport, MethodBench } from './types.js';
+import { checkpointGoalMet, overheadVerdict, RSS_GOALS_MB, rssGoalMet } from './goals.js';
+import type { BenchReport, CheckpointsReport, MemoryReport, MethodBench } from './types.js';
 
 export function benchTable(r: BenchReport): string {
   const lines = [
@@ -22,6 +22,7 @@ export function benchTable(r: BenchReport): string {
       '', `pool / plain processes = ${r.pool.poolVsProcesses.toFixed(3)} (goal ≥ 0.9)`);
   }
   if (r.memory) lines.push('', ...memoryTable(r.memory));
+  if (r.checkpoints) lines.push('', ...checkpointsTable(r.checkpoints));
   return lines.join('\n');
 }
 
@@ -42,4 +43,17 @@ export function memoryTable(m: MemoryReport): string[] {
     lines.push('', `training samples/s, this / before (interleaved): ${ratios.map((r, k) => `${after[k].workers} worker(s) ${r.toFixed(3)}`).join(', ')} (goal 1 ± 0.05)`);
   }
   return lines;
+}
+
+const MiB = (bytes: number) => (bytes / 2 ** 20).toFixed(2);
+
+export function checkpointsTable(c: CheckpointsReport): string[] {
+  return [`checkpoints: write time and size per method (${c.suite}; one checkpoint after each task but the last, encodeState + writeCheckpoint as a run does):`, '',
+    '| method | checkpoints | encode ms | write ms | total ms per checkpoint | MiB (first → last) | task training s | write / training | goal |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...c.methods.map((m) => {
+      const first = m.bytes[0], last = m.bytes[m.bytes.length - 1];
+      const size = first === last ? MiB(last) : `${MiB(first)} → ${MiB(last)}`;
+      return `| ${m.method} | ${m.writes} | ${(1000 * m.encodeSeconds).toFixed(1)} | ${(1000 * m.writeSeconds).toFixed(1)} | ${(1000 * m.totalSeconds).toFixed(1)} | ${size} | ${m.taskTrainSeconds.toFixed(2)} | ${m.ratioPct.toFixed(2)} % | ≤ ${m.goalPct} % ${checkpointGoalMet(m) ? '(met)' : '(missed)'} |`;
+    })];
 }

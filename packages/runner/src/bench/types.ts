@@ -40,6 +40,26 @@ export interface MemoryRow {
 
 export interface MemoryReport { suite: string; rows: MemoryRow[]; before?: string }
 
+/** Benchmark 5 (checkpoints.ts): one method's per-task checkpoints on the default suite's setting. */
+export interface CheckpointBench {
+  method: MethodName;
+  /** The run's id (its checkpoint is checkpointPath(dir, runId)). */
+  runId: string;
+  /** Checkpoints written: one after each task but the last. */
+  writes: number;
+  /** Mean seconds per checkpoint: encodeState, writeCheckpoint (temp file, fsync, rename), and the two together. */
+  encodeSeconds: number; writeSeconds: number; totalSeconds: number;
+  /** Size of each checkpoint file written, in order (header and checksum included). */
+  bytes: number[];
+  /** Mean seconds of a task's training epochs (TrainResult.taskSeconds). */
+  taskTrainSeconds: number;
+  /** totalSeconds over taskTrainSeconds, %, judged against goalPct. */
+  ratioPct: number;
+  goalPct: number;
+}
+
+export interface CheckpointsReport { suite: string; methods: CheckpointBench[] }
+
 export interface BenchReport {
   backend: string;
   network: string;
@@ -49,4 +69,5 @@ export interface BenchReport {
   pool?: PoolBench;
   memory?: MemoryReport;
   methods: MethodBench[];
+  checkpoints?: CheckpointsReport;
 }

@@ -15,3 +15,16 @@ describe('environment block: GPUs', () => {
     expect(Object.fromEntries(environmentLines(environment(aggregate(runs).suites[0].methods, { resultsDirs: ['x'] }))).GPUs).toBeUndefined();
   });
 });
+
+describe('environment block: resumed runs', () => {
+  it('names each run resumed from a checkpoint and after how many tasks; none when all ran through; no line for records without checkpoints', () => {
+    const runs = runSet({ methods: ['naive', 'clnp'], seeds: 2, T: 3 });
+    const lineOf = (rs: typeof runs) => Object.fromEntries(environmentLines(environment(aggregate(rs).suites[0].methods, { resultsDirs: ['x'] })))['resumed from checkpoints'];
+    expect(lineOf(runs)).toBeUndefined();
+    const through = runs.map((r) => ({ ...r, checkpoints: { writes: 2, bytes: 10, writeSeconds: 0.1, resumedAfterTasks: [] } }));
+    expect(lineOf(through)).toBe(`none of ${runs.length} checkpointed runs`);
+    const resumed = through.map((r, i) => (i === 1 ? { ...r, checkpoints: { ...r.checkpoints, resumedAfterTasks: [1, 2] } } : r));
+    const r1 = resumed[1];
+    expect(lineOf(resumed)).toBe(`1 of ${runs.length} checkpointed runs: ${r1.label} seed=${r1.seed} (${r1.runId}): 2 resumes, after 1 task, 2 tasks`);
+  });
+});

@@ -25,6 +25,8 @@ export interface Environment {
   rows: RowProvenance[];
   /** first start and last finish over all runs */
   runsPeriod?: { from: string; to: string };
+  /** Runs resumed from a per-task checkpoint (absent when no run recorded checkpoints). */
+  resumed?: { checkpointed: number; runs: { label: string; seed: number; runId: string; afterTasks: number[] }[] };
   gitCommit: string;
   machine: string;
   node: string;
@@ -86,11 +88,28 @@ export function environment(rows: MethodAggregate[], opts: { resultsDirs: string
     codeVersions: codeVersionsOf(results),
     rows: rows.map(rowProvenance),
     runsPeriod: results.length ? { from: starts[0], to: ends[ends.length - 1] } : undefined,
+    resumed: resumedRuns(results),
     gitCommit: gitCommit(opts.cwd ?? process.cwd()),
     machine: `${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()} ${arch()}`,
     node: process.version,
     packages,
   };
+}
+
+/** Runs that were killed or preempted and resumed from a checkpoint (their records say after which tasks). */
+function resumedRuns(results: RunResult[]): Environment['resumed'] {
+  const checkpointed = results.flatMap((r) => (r.status === 'ok' && r.checkpoints ? [{ r, afterTasks: r.checkpoints.resumedAfterTasks }] : []));
+  if (!checkpointed.length) return undefined;
+  const runs = checkpointed.filter((c) => c.afterTasks.length > 0)
+    .map(({ r, afterTasks }) => ({ label: r.label, seed: r.seed, runId: r.runId, afterTasks }));
+  return { checkpointed: checkpointed.length, runs };
+}
+
+/** "none of 12 runs", or each resumed run with the tasks it had finished at each resume. */
+function resumedText(r: NonNullable<Environment['resumed']>): string {
+  if (!r.runs.length) return `none of ${r.checkpointed} checkpointed runs`;
+  const each = r.runs.map((x) => `${x.label} seed=${x.seed} (${x.runId}): ${x.afterTasks.length} resume${x.afterTasks.length > 1 ? 's' : ''}, after ${x.afterTasks.map((t) => `${t} task${t > 1 ? 's' : ''}`).join(', ')}`);
+  return `${r.runs.length} of ${r.checkpointed} checkpointed runs: ${each.join('; ')}`;
 }
 
 const backendsText = (b: Record<string, number>) => Object.entries(b).map(([name, n]) => `${name} (${n} runs)`).join(', ') || '–';
@@ -113,6 +132,7 @@ export function environmentLines(env: Environment): [string, string][] {
     ['code versions', env.codeVersions.join(', ') || '–'],
     ...rowLines(env.rows),
     ['runs', env.runsPeriod ? `${env.runsPeriod.from} → ${env.runsPeriod.to}` : '–'],
+    ...(env.resumed ? [['resumed from checkpoints', resumedText(env.resumed)] as [string, string]] : []),
     ['git commit', env.gitCommit],
     ['machine (report)', env.machine],
     ['node', env.node],

@@ -175,7 +175,7 @@ describe('small MNIST conv net', () => {
     const before = tf.memory().numTensors, counts: number[] = [];
     const t0 = performance.now();
     const res = await trainContinual({
-      scenario: splitMnist(150, 50), network, training: { optimizer: 'adam', lr: 1e-3, epochs: 1, batchSize: 16, validationFraction: 0 },
+      scenario: splitMnist(150, 50), network, training: { optimizer: 'adam', lr: 1e-3, epochs: 1, batchSize: 16, validationFraction: 0, budget: 'consolidation-extra' },
       method: {}, rng: new Rng(0), onTaskEnd: () => counts.push(tf.memory().numTensors),
     });
     const seconds = (performance.now() - t0) / 1000;

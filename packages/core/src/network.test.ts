@@ -63,7 +63,7 @@ describe('network.init', () => {
 
   it('pytorch: U(±1/√fan_in) moments on a 784 → 400 layer (mean 0, variance bound²/3)', () => {
     const net = buildNetwork({ layers: [{ type: 'dense', units: 400 }], init: 'pytorch' }, [784], [2], new Rng(3));
-    const w = net.layers[0].W.dataSync(), bound = 1 / Math.sqrt(784);
+    const w = Float64Array.from(net.layers[0].W.dataSync()), bound = 1 / Math.sqrt(784);
     const mean = w.reduce((a, b) => a + b, 0) / w.length;
     const variance = w.reduce((a, b) => a + (b - mean) ** 2, 0) / w.length;
     expect(Math.abs(mean)).toBeLessThan(0.01 * bound);

@@ -5,7 +5,7 @@ import { planRotation, rotateInto } from './rotate.js';
 import { buildScenario, type ScenarioOptions } from './scenarios.js';
 
 /** Rotate one image given as codes into `levels` (default: byte/255). */
-function rotate(codes: Uint8Array, shape: [number, number, number], degrees: number, levels = BYTE_LEVELS): Float32Array {
+function rotate(codes: Uint8Array, shape: [number, number, number], degrees: number, levels: Float32Array = BYTE_LEVELS): Float32Array {
   const out = new Float32Array(codes.length);
   rotateInto(planRotation(shape, degrees), codes, 0, levels, out, 0);
   return out;

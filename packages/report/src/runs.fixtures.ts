@@ -37,8 +37,8 @@ function config(p: { suite: string; method: string; label: string; seed: number;
     suite: p.suite, dataset: { name: 'mnist', source: 'embedded' },
     scenario: { type: 'split', incremental: 'task', tasks: p.tasks, classesPerTask: 2 },
     network: { layers: [{ type: 'dense', units: 16 }] },
-    training: { optimizer: 'adam', lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1, ...p.setting?.training },
-    method: p.method, label: p.label, hyperparameters: p.setting?.hyperparameters ?? {}, seed: p.seed, ordering: p.ordering,
+    training: { optimizer: 'adam', lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1, budget: 'consolidation-extra', ...p.setting?.training }, // budget, stage: the schema's defaults
+    method: p.method, label: p.label, hyperparameters: p.setting?.hyperparameters ?? {}, seed: p.seed, ordering: p.ordering, stage: 'reporting',
   };
 }
 

@@ -1,11 +1,12 @@
 /** Suite validation of report labels (issue 16): entries that would share a row must be one configuration. */
+import type { SuiteInput } from '@clbench/core';
 import { describe, expect, it } from 'vitest';
 import { expandMatrix } from './matrix.js';
 import { InputError } from './suite-file.js';
 import { tinySuite } from './test-util.js';
 
 const clnp = (hp: Record<string, unknown>, label?: string) => ({ name: 'clnp', ...(label ? { label } : {}), hyperparameters: { sparsity: 'weights', ...hp } });
-const labelsOf = (methods: Parameters<typeof tinySuite>[0]['methods']) => tinySuite({ methods }).methods.map((m) => m.label ?? m.name);
+const labelsOf = (methods: SuiteInput['methods']) => tinySuite({ methods }).methods.map((m) => m.label ?? m.name);
 
 describe('method entries and their report labels', () => {
   it('two entries of one method with different hyper-parameters and no labels are refused, naming both', () => {

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const installed = (() => { try { createRequire(import.meta.url).resolve('webgpu'); return true; } catch { return false; } })();
 const llvmpipe = ['/usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0', '/usr/lib/aarch64-linux-gnu/libEGL_mesa.so.0'].some(existsSync);
 const mnist = loadEmbeddedMnist();
-const adam = { optimizer: 'adam' as const, lr: 5e-3, epochs: 1, batchSize: 64, validationFraction: 0.1 };
+const adam = { optimizer: 'adam' as const, lr: 5e-3, epochs: 1, batchSize: 64, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 
 /** Programs dispatched on the webgpu backend while `fn` runs. */
 function dispatches(fn: () => void): number {
@@ -110,7 +110,7 @@ describe.skipIf(!(installed && (llvmpipe || process.env.CI)))('webgpu on llvmpip
       method: def.create(def.hyperparameters.parse(hp)), rng: new Rng(1),
       onTaskEnd: (t, net) => {
         scenario.tasks.slice(0, t + 1).forEach((task, j) => {
-          let values = new Float32Array(0);
+          let values: Float32Array = new Float32Array(0);
           forEachBatch(task.test, task.test.n, (x) => { values = tf.tidy(() => net.forward(x, headOf(scenario, task.id)).logits.dataSync() as Float32Array); });
           if (j === t) { logits[j] = values; return; }
           compared++;

@@ -60,14 +60,16 @@ const clbench = (...args: string[]) => node([join(ws, 'packages/cli/dist/main.js
 const read = (p: string) => readFileSync(join(ws, p), 'utf8');
 const out = (r: SpawnSyncReturns<string>) => `${r.stdout}\n${r.stderr}`;
 
-/** A suite of one tiny run of the new method: 30 samples per class, 2 tasks, hidden [8], 1 epoch. */
-function tinySuite(incremental: 'task' | 'class'): string {
+type Entry = { name: string; label?: string; hyperparameters?: Record<string, unknown> };
+
+/** A suite of tiny runs (one per method entry; default: the new method, λ 0.1): 30 samples per class, 2 tasks, hidden [8], 1 epoch, seed 0. */
+function tinySuite(incremental: 'task' | 'class', methods: Entry[] = [{ name: NAME, hyperparameters: { lambda: 0.1 } }]): string {
   const file = join(ws, `tiny-${incremental}.json`);
   writeFileSync(file, JSON.stringify({
     name: `generator-ci-${incremental}`, dataset: { name: 'mnist', limit: 30 },
     scenario: { type: 'split', incremental, tasks: 2, classesPerTask: 2 },
     network: { layers: [{ type: 'dense', units: 8 }] }, training: { optimizer: 'adam', lr: 0.01, epochs: 1, batchSize: 16 },
-    methods: [{ name: NAME, hyperparameters: { lambda: 0.1 } }], seeds: [0], orderings: { explicit: [[0, 1]] },
+    methods, seeds: [0], orderings: { explicit: [[0, 1]] },
   }));
   return file;
 }
@@ -122,24 +124,33 @@ describe(`nx g @clbench/tools:method ${NAME} in a copy of the workspace`, () => 
     expect(check.status, out(check)).toBe(0);
   });
 
-  it('clbench methods lists it; clbench run runs it on a tiny suite into a zod-valid result file with status ok', () => {
+  it('clbench methods lists it; clbench run runs it into zod-valid result files, its penalty acting from task 1 (against naive, same seed)', () => {
     const list = clbench('methods', '--json');
     expect(list.status, out(list)).toBe(0);
     const entry = (JSON.parse(list.stdout) as { name: string; supports: string[] }[]).find((m) => m.name === NAME);
     expect(entry?.supports).toEqual(['task', 'domain']);
 
     const results = join(ws, 'results');
-    const run = clbench('run', tinySuite('task'), '--out', results, '--workers', '1', '--backend', 'wasm', '--quiet');
+    const suite = tinySuite('task', [{ name: NAME, hyperparameters: { lambda: 0.1 } }, { name: 'naive' }, { name: NAME, label: `${NAME}-zero`, hyperparameters: { lambda: 0 } }]);
+    const run = clbench('run', suite, '--out', results, '--workers', '1', '--backend', 'wasm', '--quiet');
     expect(run.status, out(run)).toBe(0);
     const files = readdirSync(join(results, 'runs')).filter((f) => f.endsWith('.json'));
-    expect(files).toHaveLength(1);
-    const result = RunResultSchema.parse(JSON.parse(readFileSync(join(results, 'runs', files[0]), 'utf8')));
-    if (result.status !== 'ok') throw new Error(`run failed: ${result.error}`);
-    expect(result.method).toBe(NAME);
-    expect(result.hyperparameters).toEqual({ lambda: 0.1 });
-    expect(result.accuracyMatrix).toHaveLength(2);
-    for (const row of result.accuracyMatrix) for (const a of row) { expect(a).toBeGreaterThanOrEqual(0); expect(a).toBeLessThanOrEqual(1); }
-    expect(result.accuracyMatrix[0][0]).toBeGreaterThan(0.6);                  // digits 0 vs 1 learnt
+    expect(files).toHaveLength(3);
+    const byLabel = new Map(files.map((f) => {
+      const r = RunResultSchema.parse(JSON.parse(readFileSync(join(results, 'runs', f), 'utf8')));
+      if (r.status !== 'ok') throw new Error(`run ${r.label} failed: ${r.error}`);
+      return [r.label, r] as const;
+    }));
+    const probe = byLabel.get(NAME)!, naive = byLabel.get('naive')!, zero = byLabel.get(`${NAME}-zero`)!;
+    expect(probe.method).toBe(NAME);
+    expect(probe.hyperparameters).toEqual({ lambda: 0.1 });
+    expect(probe.accuracyMatrix[0][0]).toBeGreaterThan(0.6);                   // digits 0 vs 1 learnt
+    // Seed 0 for all three: the same initial weights and batches. The scaffolded penalty λ/2·Σ(θ−θ*)² is null until
+    // task 0 sets θ*, so row 0 is naive's bit for bit; in task 1 it pulls towards θ*, so row 1 is not naive's (test sets
+    // of ~2000 digits: any change in the weights shows); at λ = 0 it adds exactly 0, the whole run is naive's.
+    expect(probe.accuracyMatrix[0]).toEqual(naive.accuracyMatrix[0]);
+    expect(probe.accuracyMatrix[1]).not.toEqual(naive.accuracyMatrix[1]);
+    expect(zero.accuracyMatrix).toEqual(naive.accuracyMatrix);
   });
 
   it('a suite pairing it with a scenario it does not support (class-incremental) is rejected: exit 2, one line naming the field', () => {

@@ -5,7 +5,7 @@ import { aGem, projectGradients, type AGem } from './a-gem.js';
 
 beforeAll(async () => { await initBackend('wasm'); });
 
-const training = { optimizer: 'adam' as const, lr: 5e-3, epochs: 1, batchSize: 16, validationFraction: 0.1 };
+const training = { optimizer: 'adam' as const, lr: 5e-3, epochs: 1, batchSize: 16, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 const values = (t: Record<string, tf.Tensor>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Array.from(v.dataSync())]));
 
 describe('A-GEM projection (Eq. 11) against a hand computation', () => {

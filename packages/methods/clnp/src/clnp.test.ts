@@ -6,7 +6,7 @@ import { chooseThresholds, keepMasks, PRUNE_ALL } from './prune.js';
 import { reusedByAblation, reusedByEffectDense } from './reuse.js';
 import { capacityWarning, FREE } from './units.js';
 
-const training = { optimizer: 'adam' as const, lr: 2e-3, epochs: 2, batchSize: 32, validationFraction: 0.15 };
+const training = { optimizer: 'adam' as const, lr: 2e-3, epochs: 2, batchSize: 32, validationFraction: 0.15, budget: 'consolidation-extra' as const };
 const mlp: NetworkConfig = { layers: [{ type: 'dense', units: 32 }, { type: 'dense', units: 32 }] };
 const conv: NetworkConfig = { layers: [{ type: 'conv2d', filters: 6, kernelSize: 3, padding: 'same', pool: 2 }, { type: 'conv2d', filters: 8, kernelSize: 3, padding: 'same', pool: 2 }, { type: 'dense', units: 16 }] };
 

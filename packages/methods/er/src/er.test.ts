@@ -5,7 +5,7 @@ import { er, type Er } from './er.js';
 
 beforeAll(async () => { await initBackend('wasm'); });
 
-const training = { optimizer: 'adam' as const, lr: 5e-3, epochs: 1, batchSize: 16, validationFraction: 0.1 };
+const training = { optimizer: 'adam' as const, lr: 5e-3, epochs: 1, batchSize: 16, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 
 /** Mean cross-entropy of softmax(xW + b) by hand, float64 (a network without hidden layers). */
 function handCE(W: ArrayLike<number>, b: ArrayLike<number>, x: number[][], y: number[]): number {

@@ -8,7 +8,7 @@ import { ewc, type Ewc } from './ewc.js';
 
 beforeAll(async () => { await initBackend('wasm'); });
 
-const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1 };
+const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 
 function randomSplit(n: number, D: number, K: number, seed: number, scale = 1): Split {
   const rng = new Rng(seed), x = new Float32Array(n * D), y = new Int32Array(n);

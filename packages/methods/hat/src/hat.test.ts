@@ -5,7 +5,7 @@ import { annealedSlope, compensation, hat, type Hat } from './hat.js';
 
 beforeAll(async () => { await initBackend('wasm'); });
 
-const training = { optimizer: 'adam' as const, lr: 5e-3, epochs: 1, batchSize: 16, validationFraction: 0.1 };
+const training = { optimizer: 'adam' as const, lr: 5e-3, epochs: 1, batchSize: 16, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 const task = (id: number) => ({ id, name: `t${id}` }) as TaskData;
 
 function handContext(net: Network, taskId: number): MethodContext {

@@ -4,7 +4,7 @@ import { naive } from '@clbench/method-naive';
 import { describe, expect, it } from 'vitest';
 import { joint } from './joint.js';
 
-const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 64, validationFraction: 0.1 };
+const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 64, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 const network = { layers: [{ type: 'dense' as const, units: 64 }] };
 
 async function acc(method: typeof naive | typeof joint, incremental: Incremental, seed: number) {

@@ -5,7 +5,7 @@ import { l2, type L2 } from './l2.js';
 
 beforeAll(async () => { await initBackend('wasm'); });
 
-const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1 };
+const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 function ctxOf(net: Network, incremental: 'task' | 'domain'): MethodContext {
   const scenario: Scenario = { name: 'synthetic', incremental, inputShape: [4], headOutputs: net.heads.map(() => 2), tasks: [] };
   return { net, scenario, training, rng: new Rng(1), taskId: 0, head: 0, finished: [], warn: () => {} };

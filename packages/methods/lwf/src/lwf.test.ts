@@ -5,7 +5,7 @@ import { distillation, lwf, type Lwf } from './lwf.js';
 
 beforeAll(async () => { await initBackend('wasm'); });
 
-const training = { optimizer: 'adam' as const, lr: 5e-3, epochs: 1, batchSize: 16, validationFraction: 0.1 };
+const training = { optimizer: 'adam' as const, lr: 5e-3, epochs: 1, batchSize: 16, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 
 /** −Σ_i softmax(z_o/T)_i log softmax(z/T)_i for one row, float64. */
 function handKD(z: number[], zo: number[], T: number): number {

@@ -5,7 +5,7 @@ import { mas, masImportance, type Mas } from './mas.js';
 
 beforeAll(async () => { await initBackend('wasm'); });
 
-const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1 };
+const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 
 function randomSplit(n: number, D: number, seed: number): Split {
   const rng = new Rng(seed), x = new Float32Array(n * D);

@@ -5,7 +5,7 @@ import { naive } from './naive.js';
 
 const scenario = (seed = 0): Scenario =>
   buildScenario(loadEmbeddedMnist(), { type: 'split', incremental: 'task', tasks: 3, classesPerTask: 2 }, { seed, ordering: [], validationFraction: 0.1, image: false, limit: 150 });
-const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 64, validationFraction: 0.1 };
+const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 64, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 const network = { layers: [{ type: 'dense' as const, units: 32 }, { type: 'dense' as const, units: 32 }] };
 
 async function run(seed: number) {

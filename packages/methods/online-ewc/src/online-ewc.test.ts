@@ -5,7 +5,7 @@ import { onlineEwc, type OnlineEwc } from './online-ewc.js';
 
 beforeAll(async () => { await initBackend('wasm'); });
 
-const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1 };
+const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 const scenario = () => buildScenario(loadEmbeddedMnist(), { type: 'split', incremental: 'task', tasks: 3, classesPerTask: 2 }, { seed: 0, ordering: [], validationFraction: 0.1, image: false, limit: 40 });
 const flat = (t: Record<string, tf.Tensor>, names: string[]) => names.flatMap((n) => Array.from(t[n].dataSync()));
 

@@ -3,7 +3,7 @@ import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { describe, expect, it } from 'vitest';
 import { FREE, packnet, smallestMagnitudes, type PackNet } from './packnet.js';
 
-const training = { optimizer: 'adam' as const, lr: 5e-3, epochs: 2, batchSize: 32, validationFraction: 0.1 };
+const training = { optimizer: 'adam' as const, lr: 5e-3, epochs: 2, batchSize: 32, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 const network = { layers: [{ type: 'dense' as const, units: 32 }, { type: 'dense' as const, units: 32 }] };
 const scenario = (tasks = 4): Scenario => buildScenario(loadEmbeddedMnist(), { type: 'split', incremental: 'task', tasks, classesPerTask: 2 }, { seed: 0, ordering: [], validationFraction: 0.1, image: false, limit: 100 });
 
@@ -12,13 +12,35 @@ const logitsOf = (net: Network, sc: Scenario, j: number) => tf.tidy(() => {
   return Float32Array.from(net.forward(tf.tensor2d(s.x.subarray(0, n * D), [n, D]), j).logits.dataSync());
 });
 
+/** The same logits computed here in float64 from the weights: dense ReLU layers whose W keeps only the weights
+ *  for which keep(layer, owner of the weight) holds, then head j. */
+function logitsByHand(net: Network, sc: Scenario, j: number, keep: (l: number, owner: number) => boolean, owner: Int16Array[]): Float64Array {
+  const s = sc.tasks[j].test, n = Math.min(64, s.n);
+  let width = s.x.length / s.n, h = Float64Array.from(s.x.subarray(0, n * width));
+  const dense = (W: ArrayLike<number>, b: ArrayLike<number>, units: number, use: (i: number) => boolean, relu: boolean) => {
+    const out = new Float64Array(n * units);
+    for (let i = 0; i < n; i++) for (let u = 0; u < units; u++) {
+      let z = b[u];
+      for (let r = 0; r < width; r++) if (use(r * units + u)) z += h[i * width + r] * W[r * units + u];
+      out[i * units + u] = relu ? Math.max(0, z) : z;
+    }
+    h = out; width = units;
+  };
+  net.layers.forEach((layer, l) => dense(layer.W.dataSync(), layer.b.dataSync(), layer.units, (i) => keep(l, owner[l][i]), true));
+  const head = net.heads[j];
+  dense(head.W.dataSync(), head.b.dataSync(), head.b.shape[0], () => true, false);
+  return h;
+}
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a, (v, i) => Math.abs(v - b[i])).reduce((m, d) => Math.max(m, d), 0);
+
 describe('PackNet', () => {
   for (const backend of ['wasm', 'cpu'] as const) {
-    it(`earlier tasks' logits are bit-identical after every later task (${backend}); owned weights never move; no leak`, async () => {
+    it(`earlier tasks' logits are bit-identical after every later task (${backend}); owned weights never move; task j infers with the weights of tasks 0..j; no leak`, async () => {
       await initBackend(backend);
-      const sc = scenario(), L = network.layers.length;
+      const sc = scenario();
       const method = packnet.create(packnet.hyperparameters.parse({})) as PackNet;
-      const logits: Float32Array[][] = [], counts: number[] = [], movedOwned: number[] = [];
+      const logits: Float32Array[][] = [], movedOwned: number[] = [];
+      const inference: { j: number; net: Float32Array; masked: Float64Array; unmasked: Float64Array }[] = [];
       let prevW: Float32Array[] = [];
       const before = tf.memory().numTensors;
       const res = await trainContinual({
@@ -30,7 +52,15 @@ describe('PackNet', () => {
           if (t > 0) W.forEach((w, l) => w.forEach((v, i) => { const o = method.owner[l][i]; if (o !== FREE && o < t && v !== prevW[l][i]) moved++; }));
           movedOwned.push(moved);
           prevW = W;
-          counts.push(tf.memory().numTensors);
+          if (t === sc.tasks.length - 1) {
+            for (let j = 0; j <= t; j++) {
+              inference.push({
+                j, net: logitsOf(net, sc, j),
+                masked: logitsByHand(net, sc, j, (_, o) => o !== FREE && o <= j, method.owner),
+                unmasked: logitsByHand(net, sc, j, () => true, method.owner),
+              });
+            }
+          }
         },
       });
       expect(tf.memory().numTensors).toBe(before);
@@ -42,8 +72,13 @@ describe('PackNet', () => {
         }
       }
       expect(movedOwned).toEqual([0, 0, 0, 0]);
-      // growth: one weight mask per layer per task (+ the W update masks after task 0, + the frozen-bias masks at task 1)
-      expect([counts[1] - counts[0], counts[2] - counts[1], counts[3] - counts[2]]).toEqual([2 * L, L, L]);
+      // inference for task j uses W ⊙ [owner ∈ 0..j] in every hidden layer (step 4), computed by hand from the final
+      // weights; for j < 3 the later tasks' weights are not zero, so leaving them in would show (a real mask at work)
+      expect(inference.map((r) => r.j)).toEqual([0, 1, 2, 3]);
+      for (const { j, net, masked, unmasked } of inference) {
+        expect(maxAbsDiff(net, masked), `task ${j}`).toBeLessThan(1e-4);
+        if (j < 3) expect(maxAbsDiff(masked, unmasked), `task ${j}`).toBeGreaterThan(0.01);
+      }
       // each task learnt with what was left to it (freed weights restart from 0, so later tasks learn slower)
       const R = res.accuracyMatrix;
       for (let t = 0; t < 4; t++) expect(R[t][t]).toBeGreaterThan(0.7);

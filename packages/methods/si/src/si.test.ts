@@ -5,7 +5,7 @@ import { si, type Si } from './si.js';
 
 beforeAll(async () => { await initBackend('wasm'); });
 
-const training = { optimizer: 'sgd' as const, lr: 0.1, epochs: 1, batchSize: 32, validationFraction: 0.1 };
+const training = { optimizer: 'sgd' as const, lr: 0.1, epochs: 1, batchSize: 32, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 
 /** A single shared head with parameters W [2, 2], b [2]: the shared parameters SI tracks. */
 function net(): Network {

@@ -6,7 +6,7 @@ import { singleTask, type SingleTask } from './single-task.js';
 
 beforeAll(async () => { await initBackend('wasm'); });
 
-const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1 };
+const training = { optimizer: 'adam' as const, lr: 1e-3, epochs: 1, batchSize: 32, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 const network = { layers: [{ type: 'dense' as const, units: 32 }] };
 const values = (net: Network) => net.params().map((p) => Array.from(p.variable.dataSync()));
 

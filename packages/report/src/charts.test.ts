@@ -45,7 +45,13 @@ describe('chart specs', () => {
   }
 
   it('the capturing logger does see vega-lite warnings (a spec with an unknown field type)', () => {
-    const { warnings } = compileSpec({ data: { values: [{ a: 1 }] }, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative' }, size: { field: 'a', type: 'quantitative' }, shape: { field: 'a', type: 'quantitative' } } });
+    const { warnings } = compileSpec({
+      data: { values: [{ a: 1 }] }, mark: 'point', encoding: {
+        x: { field: 'a', type: 'quantitative' }, size: { field: 'a', type: 'quantitative' },
+        // @ts-expect-error a quantitative shape is what vega-lite warns about (its types refuse it too)
+        shape: { field: 'a', type: 'quantitative' },
+      },
+    });
     expect(warnings.length).toBeGreaterThan(0);
   });
 

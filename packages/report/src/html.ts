@@ -1,8 +1,10 @@
 /**
- * index.html: one self-contained page. vega, vega-lite and vega-embed are inlined from
- * their built bundles in node_modules and every spec carries its data, so the page opens
- * from file:// with no network. Charts render as SVG in the page; when all are drawn the
- * page sets <body data-rendered="true"> (the browser test waits for it).
+ * index.html: one page. By default vega, vega-lite and vega-embed are inlined from their built
+ * bundles in node_modules, so the page is a single self-contained file; with `vendorScripts`
+ * (clbench report --vendor DIR) it loads them by relative path from one shared copy instead
+ * (published reports: one copy for all of them). Either way every spec carries its data and
+ * the page opens from file:// with no network. Charts render as SVG in the page; when all are
+ * drawn the page sets <body data-rendered="true"> (the browser test waits for it).
  */
 import type { Published } from '@clbench/core';
 import type { SuiteAggregate } from './aggregate.js';
@@ -13,12 +15,9 @@ import { packageFile } from './packages.js';
 import { protocolLines } from './protocol.js';
 import { citationLine, comparePublished, metricLine, publishedNotes, publishedTable, VERDICT_NOTE } from './published.js';
 import { detailTable, escapeHtml, failedTable, htmlTable, methodTable, pairedTable, tuningTable } from './tables.js';
+import { BUNDLES } from './vendor.js';
 
-export const BUNDLES = [
-  ['vega', 'build/vega.min.js'],
-  ['vega-lite', 'build/vega-lite.min.js'],
-  ['vega-embed', 'build/vega-embed.min.js'],
-] as const;
+export { BUNDLES };
 
 // A script's text may not contain "</script"; JSON additionally gets every "<" escaped.
 const inlineScript = (js: string) => `<script>${js.replace(/<\/script/gi, '<\\/script')}</script>`;
@@ -30,6 +29,16 @@ th{background:#f4f4f4}td.num,th.num{text-align:right;font-variant-numeric:tabula
 .charts{display:flex;flex-wrap:wrap;gap:0 2.5rem;align-items:flex-start}.files a{margin-right:.75rem}.note{color:#444;font-size:.9rem}.rows-note{border-left:4px solid #e0a000;background:#fff8e6;padding:.3rem .6rem}dl.env{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;font-size:.85rem}dl.env dt{font-weight:600}dl.env dd{margin:0}`;
 
 const EMBED = `(async () => {
+  if (typeof vegaEmbed !== 'function') {
+    // the shared chart libraries (clbench report --vendor) were not found next to the report
+    const p = document.createElement('p');
+    p.className = 'rows-note';
+    p.id = 'clbench-no-charts';
+    p.textContent = 'Charts cannot be drawn: the chart libraries this page loads (' + [...document.querySelectorAll('script[src]')].map((s) => s.getAttribute('src')).join(', ') + ') were not found. Open the report inside the folder it was published in, or use the SVG files.';
+    document.body.prepend(p);
+    document.body.dataset.rendered = 'false';
+    return;
+  }
   const specs = JSON.parse(document.getElementById('clbench-specs').textContent);
   const views = {};
   const results = await Promise.allSettled(Object.entries(specs).map(async ([name, spec]) => {
@@ -46,9 +55,15 @@ const EMBED = `(async () => {
 /** `text` in backticks (Markdown code) as <code>. */
 const withCode = (html: string) => html.replace(/`([^`]+)`/g, '<code>$1</code>');
 
-function figure(c: Chart): string {
+function figure(c: Chart, png: boolean): string {
   return `<figure id="figure-${escapeHtml(c.name)}"><div class="chart" id="chart-${escapeHtml(c.name)}"></div>
-<figcaption><b>${escapeHtml(c.title)}</b>: ${escapeHtml(c.description)}. <span class="files">Files: <a href="${c.name}.svg">SVG</a><a href="${c.name}.png">PNG</a><a href="${c.name}.vl.json">Vega-Lite</a></span></figcaption></figure>`;
+<figcaption><b>${escapeHtml(c.title)}</b>: ${escapeHtml(c.description)}. <span class="files">Files: <a href="${c.name}.svg">SVG</a>${png ? `<a href="${c.name}.png">PNG</a>` : ''}<a href="${c.name}.vl.json">Vega-Lite</a></span></figcaption></figure>`;
+}
+
+/** The chart libraries: inlined, or <script src> of the shared copies (paths relative to the page). */
+function libraryScripts(vendorScripts: string[] | undefined): string {
+  if (vendorScripts) return vendorScripts.map((src) => `<script src="${escapeHtml(src)}"></script>`).join('\n');
+  return BUNDLES.map(([pkg, file]) => inlineScript(packageFile(pkg, file))).join('\n');
 }
 
 function publishedSection(s: SuiteAggregate, p: Published): string {
@@ -57,12 +72,12 @@ function publishedSection(s: SuiteAggregate, p: Published): string {
 <p class="note">${escapeHtml(VERDICT_NOTE)}</p>${htmlTable(publishedTable(comparePublished(s, p)))}${notes.length ? `<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}`;
 }
 
-export function reportHtml({ agg, charts, env, duplicates, protocols, published = {} }: ReportContent): string {
+export function reportHtml({ agg, charts, env, duplicates, protocols, published = {}, png = true, vendorScripts }: ReportContent): string {
   const ok = agg.runs - agg.failed.length;
   const title = `clbench report: ${agg.suites.map((s) => s.suite).join(', ')}`;
   const body: string[] = [
     `<h1>${escapeHtml(title)}</h1>`,
-    `<p>${agg.runs} runs (${ok} ok, ${agg.failed.length} failed)${duplicates ? `; ${duplicates} duplicate run files merged` : ''}. Tables and PNG charts: <a href="summary.md">summary.md</a>.</p>`,
+    `<p>${agg.runs} runs (${ok} ok, ${agg.failed.length} failed)${duplicates ? `; ${duplicates} duplicate run files merged` : ''}. Tables and charts: <a href="summary.md">summary.md</a>.</p>`,
     ...rowNotes(agg).map((n) => `<p class="rows-note">${withCode(escapeHtml(n))}</p>`),
     `<p class="note">${escapeHtml(METRICS_NOTE)}</p>`,
     `<details><summary>Environment</summary><dl class="env">${environmentLines(env).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl></details>`,
@@ -74,7 +89,7 @@ export function reportHtml({ agg, charts, env, duplicates, protocols, published 
       s.paired.length
         ? `<p class="note">${escapeHtml(PAIRING_NOTE)}</p>${htmlTable(pairedTable(s))}`
         : '<p class="note">No CLNP runs (method "clnp") in this suite, so no paired differences.</p>',
-      `<div class="charts">${charts.filter((c) => c.suite === s.suite).map(figure).join('\n')}</div>`,
+      `<div class="charts">${charts.filter((c) => c.suite === s.suite).map((c) => figure(c, png)).join('\n')}</div>`,
       protocol.entries.length
         ? `<h3>Hyper-parameter selection (validation data of the tuning seeds)</h3>${protocol.entries.map((e) => `<h4>${escapeHtml(e.entry)}</h4>${htmlTable(tuningTable(e))}`).join('')}`
         : '',
@@ -85,7 +100,7 @@ export function reportHtml({ agg, charts, env, duplicates, protocols, published 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style>
-${BUNDLES.map(([pkg, file]) => inlineScript(packageFile(pkg, file))).join('\n')}
+${libraryScripts(vendorScripts)}
 </head><body>
 ${body.join('\n')}
 ${inlineJson('clbench-specs', specs)}

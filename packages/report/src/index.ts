@@ -17,5 +17,6 @@ export { environment, environmentLines, type Environment, type RowProvenance } f
 export { methodTable, pairedTable, detailTable, failedTable, tuningTable, markdownTable, htmlTable, meanCi, type Table } from './tables.js';
 export { summaryMarkdown, rowNotes, METRICS_NOTE, PAIRING_NOTE, type ReportContent } from './markdown.js';
 export { protocols, protocolLines, type Protocol, type TunedEntry, type GridPoint } from './protocol.js';
-export { reportHtml, BUNDLES } from './html.js';
+export { reportHtml } from './html.js';
+export { BUNDLES, bundles, writeVendor, type Bundle } from './vendor.js';
 export { writeReport, type WriteReportOptions, type ReportOutput } from './write-report.js';

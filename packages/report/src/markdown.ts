@@ -1,4 +1,4 @@
-/** summary.md: the environment block, per suite the method and paired-difference tables and the chart PNGs, failed runs. */
+/** summary.md: the environment block, per suite the method and paired-difference tables and the charts (PNG, or SVG when the report writes no PNG), failed runs. */
 import type { Published } from '@clbench/core';
 import type { Aggregate, SuiteAggregate } from './aggregate.js';
 import type { Chart } from './charts/common.js';
@@ -17,6 +17,10 @@ export interface ReportContent {
   protocols: Map<string, Protocol>;
   /** suite name → published numbers (from the results directories); none when absent */
   published?: Record<string, Published>;
+  /** whether the report writes NAME.png beside NAME.svg (default true); summary.md shows the PNGs, else the SVGs */
+  png?: boolean;
+  /** index.html loads the chart libraries from these paths (relative to it) instead of inlining them (`--vendor`) */
+  vendorScripts?: string[];
 }
 
 /** How the paired-differences table pairs runs (summary.md and index.html). */
@@ -50,7 +54,7 @@ function publishedSection(s: SuiteAggregate, p: Published): string[] {
   ];
 }
 
-export function summaryMarkdown({ agg, charts, env, duplicates, protocols, published = {} }: ReportContent): string {
+export function summaryMarkdown({ agg, charts, env, duplicates, protocols, published = {}, png = true }: ReportContent): string {
   const ok = agg.runs - agg.failed.length;
   const out = [
     '# clbench report', '',
@@ -68,7 +72,7 @@ export function summaryMarkdown({ agg, charts, env, duplicates, protocols, publi
       ? `${PAIRING_NOTE}\n\n${markdownTable(pairedTable(s))}`
       : 'No CLNP runs (method "clnp") in this suite, so no paired differences.', '');
     out.push('### Charts', '');
-    for (const c of charts.filter((c) => c.suite === s.suite)) out.push(`**${c.title}** — ${c.description}.`, '', `![${c.title}](${c.name}.png)`, '');
+    for (const c of charts.filter((c) => c.suite === s.suite)) out.push(`**${c.title}** — ${c.description}.`, '', `![${c.title}](${c.name}.${png ? 'png' : 'svg'})`, '');
     if (protocol.entries.length) {
       out.push('### Hyper-parameter selection (validation data of the tuning seeds)', '');
       for (const e of protocol.entries) out.push(`**${e.entry}**`, '', markdownTable(tuningTable(e)), '');

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { failedRun, okRun, runSet } from './runs.fixtures.js';
 import { writeReport } from './write-report.js';
+import { bundles } from './vendor.js';
 
 const dirs: string[] = [];
 const tmp = () => { const d = mkdtempSync(join(tmpdir(), 'clbench-report-')); dirs.push(d); return d; };
@@ -62,6 +63,36 @@ describe('writeReport', () => {
     expect(markup).not.toMatch(/(src|href)="https?:/);
     const specs = JSON.parse(html.match(/<script type="application\/json" id="clbench-specs">(.*?)<\/script>/s)![1]);
     expect(Object.keys(specs)).toHaveLength(8);
+  });
+
+  it('vendor + png: false (published reports): one shared copy of the libraries by relative path, no PNG, summary.md shows the SVGs', async () => {
+    const root = tmp();
+    const vendor = join(root, 'reports', 'vendor');
+    const dir = join(root, 'reports', 'toy');
+    // a PNG left from an earlier report of the same chart would show stale numbers: it goes
+    await writeReport(results, dir, { resultsDirs: ['r'] });
+    expect(existsSync(join(dir, 'toy-acc.png'))).toBe(true);
+    const out = await writeReport(results, dir, { resultsDirs: ['r'], vendor, png: false });
+    expect(out.warnings).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.png'))).toEqual([]);
+    for (const c of out.charts) for (const ext of ['vl.json', 'svg']) expect(out.files).toContain(`${c.name}.${ext}`);
+    const md = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(md).toContain('![final average accuracy (ACC)](toy-acc.svg)');
+    expect(md).not.toContain('.png)');
+    const b = bundles();
+    expect(readdirSync(vendor).sort()).toEqual(b.map((x) => x.vendorName).sort());
+    for (const x of b) expect(readFileSync(join(vendor, x.vendorName)).equals(readFileSync(x.source))).toBe(true);
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect([...html.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1])).toEqual(b.map((x) => `../vendor/${x.vendorName}`));
+    expect([...html.matchAll(/<script>(.*?)<\/script>/gs)]).toHaveLength(1); // only the embedding code is inline
+    expect(html).not.toContain('.png"');
+    expect(html.length).toBeLessThan(100_000);
+    // a second report against the same vendor directory leaves the copies as they are
+    const mtimes = b.map((x) => statSync(join(vendor, x.vendorName)).mtimeMs);
+    await new Promise((r) => setTimeout(r, 20));
+    await writeReport(results, join(root, 'reports', 'other'), { resultsDirs: ['r'], vendor, png: false });
+    expect(b.map((x) => statSync(join(vendor, x.vendorName)).mtimeMs)).toEqual(mtimes);
+    expect(readFileSync(join(root, 'reports', 'other', 'index.html'), 'utf8')).toContain(`<script src="../vendor/${b[0].vendorName}">`);
   });
 
   it('100 runs: report in under 5 s (goal; most of it PNG rendering)', async () => {

@@ -1,9 +1,11 @@
 /**
  * A report directory: index.html, summary.md, aggregate.json, and per chart NAME.vl.json,
- * NAME.svg, NAME.png. Compiler and renderer warnings are returned (the tests require none).
+ * NAME.svg and (unless `png: false`) NAME.png. With `vendor`, index.html loads the chart
+ * libraries from that shared directory instead of inlining them (see vendor.ts). Compiler and
+ * renderer warnings are returned (the tests require none).
  */
 import type { Published, RunResult } from '@clbench/core';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aggregate, type Aggregate, type AggregateOptions } from './aggregate.js';
 import { buildCharts } from './charts.js';
@@ -15,6 +17,7 @@ import { reportHtml } from './html.js';
 import { comparePublished } from './published.js';
 import { summaryMarkdown } from './markdown.js';
 import { renderPngAsync, renderSvg } from './render.js';
+import { writeVendor } from './vendor.js';
 
 export interface WriteReportOptions extends AggregateOptions {
   /** shown in the environment block */
@@ -26,6 +29,10 @@ export interface WriteReportOptions extends AggregateOptions {
   /** where to read the git commit (default: the current directory) */
   cwd?: string;
   now?: Date;
+  /** also write NAME.png per chart (default true); without, summary.md shows the SVGs */
+  png?: boolean;
+  /** a directory for one shared copy of vega, vega-lite and vega-embed, which index.html then loads by relative path (default: inlined) */
+  vendor?: string;
 }
 
 export interface ReportOutput {
@@ -82,18 +89,21 @@ export async function writeReport(results: RunResult[], dir: string, opts: Write
     svgs.push(svg);
   }
   const t3 = performance.now();
-  const pngs = await Promise.all(svgs.map((svg) => renderPngAsync(svg)));
+  const png = opts.png ?? true;
+  const pngs = png ? await Promise.all(svgs.map((svg) => renderPngAsync(svg))) : [];
   const t4 = performance.now();
 
   mkdirSync(dir, { recursive: true });
+  const vendorScripts = opts.vendor === undefined ? undefined : writeVendor(opts.vendor, dir).scripts;
   const files: string[] = [];
   const write = (name: string, data: string | Buffer) => { writeFileSync(join(dir, name), data); files.push(name); };
   for (const [i, c] of charts.entries()) {
     write(`${c.name}.vl.json`, JSON.stringify(c.spec, null, 1) + '\n');
     write(`${c.name}.svg`, svgs[i]);
-    write(`${c.name}.png`, pngs[i]);
+    if (png) write(`${c.name}.png`, pngs[i]);
+    else rmSync(join(dir, `${c.name}.png`), { force: true }); // a PNG left from an earlier report would show stale numbers
   }
-  const content = { agg, charts, env, duplicates: opts.duplicates ?? 0, protocols: protocols(results), published };
+  const content = { agg, charts, env, duplicates: opts.duplicates ?? 0, protocols: protocols(results), published, png, vendorScripts };
   write('summary.md', summaryMarkdown(content));
   write('aggregate.json', JSON.stringify(aggregateJson(agg, content.protocols, published), null, 1) + '\n');
   write('index.html', reportHtml(content));

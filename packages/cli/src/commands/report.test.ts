@@ -63,6 +63,21 @@ describe('clbench report on a real run', () => {
     expect(md).toContain('| naive | 4 | 0 |');
   });
 
+  it('--vendor DIR --no-png: the published layout (one shared copy of the chart libraries, no PNGs, summary.md shows SVGs)', () => {
+    const out = join(dir, 'published', 'reports', 'tiny');
+    const vendor = join(dir, 'published', 'reports', 'vendor');
+    const r = clbench('report', join(dir, 'results'), '--out', out, '--latest', '--vendor', vendor, '--no-png');
+    expect(r.status, r.stderr).toBe(0);
+    const libs = readdirSync(vendor).sort();
+    expect(libs.map((f) => f.replace(/\d+\.\d+\.\d+/, 'V'))).toEqual(['vega-V.min.js', 'vega-embed-V.min.js', 'vega-lite-V.min.js']);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    for (const f of libs) expect(html).toContain(`<script src="../vendor/${f}"></script>`);
+    expect(readdirSync(out).filter((f) => f.endsWith('.png'))).toEqual([]);
+    expect(existsSync(join(out, 'tiny-split-acc.svg'))).toBe(true);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('](tiny-split-acc.svg)');
+    expect(clbench('report', '--help').stdout).toContain('--vendor DIR');
+  });
+
   it('bad input: one line naming the directory, exit code 2', () => {
     const missing = clbench('report', join(dir, 'nope'), '--out', join(dir, 'x'));
     expect(missing.status).toBe(2);

@@ -91,6 +91,8 @@ export async function runSpecs(name: string, specs: RunSpec[], opts: RunSuiteOpt
   const mine = slice(specs);
   const done = opts.fresh ? new Set<string>() : store.finishedIds();
   const todo = mine.filter((s) => !done.has(s.runId));
+  // A kill between writing a record and deleting its checkpoints leaves them behind: remove them now.
+  if (!opts.keepCheckpoints) for (const s of mine) if (done.has(s.runId)) deleteCheckpoints(checkpointPath(opts.out, s.runId));
   const executors = todo.length ? makeExecutors(opts, todo.length) : [];
   emit({
     type: 'suite-start', suite: name, total: mine.length, finished: mine.length - todo.length, todo: todo.length,

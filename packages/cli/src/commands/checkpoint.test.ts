@@ -72,6 +72,9 @@ describe('clbench run with per-task checkpoints', () => {
     const kept = tmp('kept');
     expect(clbench(['run', suite, '--out', kept, '--workers', '1', '--quiet', '--keep-checkpoints']).status).toBe(0);
     expect(ckptFiles(kept).sort()).toEqual([`${reference.runId}.ckpt`, `${reference.runId}.prev.ckpt`]);
+    // as if killed between writing the record and deleting the checkpoints: the next start removes them
+    expect(clbench(['run', suite, '--out', kept, '--workers', '1', '--quiet']).status).toBe(0);
+    expect(ckptFiles(kept)).toEqual([]);
   });
 
   it('SIGKILL in the middle of task 2, then a new start: the same record, resumed after 2 tasks', async () => {

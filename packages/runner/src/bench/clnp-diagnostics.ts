@@ -2,24 +2,11 @@
  * Typed, checked access to CLNP's per-task diagnostics in a run's `diagnostics` record
  * (`diagnostics.clnp.tasks`, written by @clbench/method-clnp). The record is
  * `Record<string, unknown>` to the trainer, so its shape is validated here at run time
- * rather than cast. The shape mirrors `ClnpTaskDiagnostics` of @clbench/method-clnp
- * (the bench tests check that both types stay the same).
+ * rather than cast, against CLNP's own type (re-exported by the registry).
  */
+import type { ClnpTaskDiagnostics } from '@clbench/methods';
 
-export interface ClnpTaskDiagnosticsShape {
-  task: number;
-  thresholds: number[];
-  searchSeconds: number;
-  searchEvaluations: number;
-  valAccUnpruned: number;
-  valAccPruned: number;
-  valAccFinal: number;
-  testAccUnpruned: number;
-  fullLayers: number[];
-  reuseSeconds: number;
-  reuseEvaluations: number;
-  layers: { layer: number; units: number; free: number; active: number; reused: number }[];
-}
+export type ClnpTaskDiagnosticsShape = ClnpTaskDiagnostics;
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isNumber = (x: unknown): x is number => typeof x === 'number';

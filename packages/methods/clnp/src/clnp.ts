@@ -18,6 +18,7 @@
 import { defineMethod, records, stateReader, tf, type ContinualMethod, type MethodContext, type PruningRecord, type StateValue, type StepContext, type TapeBatch } from '@clbench/core';
 import { z } from 'zod';
 import { chooseThresholds, keepMasks, meanActivity, PRUNE_ALL, withUnitMasks } from './prune.js';
+import { capacityForecastWarning, forecastCapacity, type LayerCapacity } from './capacity.js';
 import { reusedByEffect } from './reuse.js';
 import { capacityWarning, FREE, headFineTuneMask, reinitFreeUnits, setTrainableMasks, severFreeToActive, UnitOwners } from './units.js';
 
@@ -57,6 +58,8 @@ export interface ClnpTaskDiagnostics {
   reuseSeconds: number;
   reuseEvaluations: number;
   layers: { layer: number; units: number; free: number; active: number; reused: number }[];
+  /** Step 6's forecast per layer: units free, taken, and how many more tasks of this size fit (capacity.ts; absent in runs before it). */
+  capacity?: LayerCapacity[];
 }
 
 /** The method plus read access to its unit owners (for tests and tools). */
@@ -73,6 +76,7 @@ function create(hp: Hp): Clnp {
   // Weight decay, a regulariser of training itself, stays on in both phases.
   const sparsityOn = (step: StepContext) => step.phase === 'training';
   let fullLayers: number[] = [];
+  let forecastWarned = false; // the forecast's warning is given once per run
 
   const refreshFreeColumns = (ctx: MethodContext) => {
     freeColumns.forEach((m) => m.dispose());
@@ -145,11 +149,16 @@ function create(hp: Hp): Clnp {
       setTrainableMasks(net, owners, 'free');
       const t1 = performance.now();
       const reuse = reusedByEffect(net, owners, task.id, head, val, hp.reuseTolerance);
+      // Step 6: the capacity forecast, and one warning per run when the suite's remaining tasks will not fit.
+      const capacity = forecastCapacity(owners.owner, task.id, ctx.finished.length + 1);
+      const warning = capacityForecastWarning(capacity, task.id, ctx.scenario.tasks.length - ctx.finished.length - 1);
+      if (warning && !forecastWarned) { forecastWarned = true; ctx.warn(warning); }
       tasks.push({
         task: task.id, thresholds: choice.thetas, searchSeconds, searchEvaluations: choice.evaluations, valAccUnpruned, valAccPruned: choice.accuracy,
         valAccFinal: hp.fineTuneEpochs > 0 ? tools.accuracy(val, head) : choice.accuracy,
         testAccUnpruned, fullLayers, reuseSeconds: (performance.now() - t1) / 1000, reuseEvaluations: reuse.evaluations,
         layers: net.layers.map((l, i) => ({ layer: i, units: l.units, free: owners.free(i), active: owners.activeFor(i, task.id), reused: reuse.reused[i] })),
+        capacity,
       });
       pruning.push({ task: task.id, testAccBeforePruning: testAccUnpruned, testAccAfterConsolidation: tools.accuracy(task.test, head) });
     },
@@ -161,7 +170,7 @@ function create(hp: Hp): Clnp {
     }),
 
     // Owners and the per-task records carry over; free columns and full layers are set again by beforeTask.
-    saveState: () => ({ owners: owners.owner, tasks: records(tasks), pruning: records(pruning) }),
+    saveState: () => ({ owners: owners.owner, tasks: records(tasks), pruning: records(pruning), forecastWarned }),
 
     loadState(state: StateValue) {
       const s = stateReader.object(state, 'clnp');
@@ -171,6 +180,7 @@ function create(hp: Hp): Clnp {
       });
       tasks.splice(0, tasks.length, ...stateReader.json<ClnpTaskDiagnostics[]>(s.tasks, 'clnp.tasks'));
       pruning.splice(0, pruning.length, ...stateReader.json<PruningRecord[]>(s.pruning, 'clnp.pruning'));
+      forecastWarned = s.forecastWarned === true;
     },
 
     dispose() { freeColumns.forEach((m) => m.dispose()); freeColumns = []; },

@@ -36,7 +36,7 @@ export interface TrainOptions {
    *  `resume` is such a state to continue from: the tasks it covers are not trained again. */
   checkpoint?: { save?: (state: StateValue, tasksDone: number) => void | Promise<void>; resume?: StateValue };
   /** Called before every step: throws to stop the run at a step boundary (a SIGTERM'd worker). */
-  stopRequested?: () => void;
+  checkStop?: () => void;
 }
 
 export interface TrainResult {
@@ -131,7 +131,7 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
         const batches = planEpoch(sources.map((s) => s.split.n), training.batchSize, streams.shuffle);
         for (const [step, { source, idx }] of batches.entries()) {
           const { split, head } = sources[source];
-          opts.stopRequested?.();
+          opts.checkStop?.();
           const context: StepContext = { ...ctx, phase, position: { epoch, step, steps: batches.length }, samples: { split, idx, head } };
           losses.push({ loss: trainStep(method, context, optimizer, methodParams, scenario.headOutputs[head]), step, samples: idx.length });
           rec.stepsTaken++;

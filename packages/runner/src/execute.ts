@@ -55,7 +55,7 @@ export async function executeRun(spec: RunSpec, opts: ExecuteOptions): Promise<R
       scenario, network: config.network, training: config.training, method: def.create(hp), rng: new Rng(config.seed), onProgress,
       epochs: trainingEpochs(config.training, def.consolidationEpochs?.(hp) ?? 0), evaluateOn,
       ...(checkpoint && { checkpoint }),
-      stopRequested: () => { if (opts.stopRequested?.()) throw new StopRequestedError('stop requested (SIGTERM): stopped at a step boundary'); },
+      checkStop: () => { if (opts.stopRequested?.()) throw new StopRequestedError('stop requested (SIGTERM): stopped at a step boundary'); },
     });
     let res;
     try {

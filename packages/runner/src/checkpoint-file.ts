@@ -11,7 +11,7 @@
  */
 import { canonicalJson, type RunConfig } from '@clbench/core';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const CHECKPOINT_FORMAT = 1;
@@ -97,9 +97,10 @@ export function findCheckpoint(path: string, expect: Omit<CheckpointHeader, 'for
   return { found: null, refused };
 }
 
-/** Delete a run's checkpoints (after its record is written). */
+/** Delete a run's checkpoints (after its record is written), and the checkpoints folder once empty. */
 export function deleteCheckpoints(path: string): void {
   for (const p of [path, previousPath(path)]) rmSync(p, { force: true });
+  try { if (readdirSync(dirname(path)).length === 0) rmdirSync(dirname(path)); } catch { /* absent, or another run's file arrived */ }
 }
 
 /** Bytes held in a results directory's checkpoints folder (printed when large). */

@@ -22,10 +22,10 @@ describe('CLNP capacity forecast on a hand-made owner map', () => {
 
   it('warns in one line naming each layer that cannot hold the remaining tasks; silent when they fit', () => {
     const forecast = forecastCapacity(owner, 1, 2);
-    expect(capacityForecastWarning(forecast, 1, 3)).toBe('clnp: after task 1, the 3 remaining tasks will not fit at this sparsity: '
+    expect(capacityForecastWarning(forecast, 1, 3)).toBe('clnp: after task 1, the 3 remaining tasks may not fit at this sparsity (forecast at the mean size so far; later tasks often take fewer units): '
       + 'layer 0 has 5 of 10 units free and tasks have taken 2.5 each, room for 2; layer 1 has 0 of 4 units free and tasks have taken 2.0 each, room for 0 '
       + '(a stronger alpha or a larger margin frees more units)');
-    expect(capacityForecastWarning(forecast, 1, 1)).toMatch(/^clnp: after task 1, the 1 remaining task will not fit at this sparsity: layer 1 has 0 of 4/);
+    expect(capacityForecastWarning(forecast, 1, 1)).toMatch(/^clnp: after task 1, the 1 remaining task may not fit at this sparsity \(forecast at the mean size so far; later tasks often take fewer units\): layer 1 has 0 of 4/);
     expect(capacityForecastWarning(forecastCapacity([owner[0], owner[2]], 1, 2), 1, 2)).toBeNull();   // room for 2, 2 remain
     expect(capacityForecastWarning(forecastCapacity(owner, 1, 2), 1, 0)).toBeNull();                   // the last task
   });

@@ -28,10 +28,10 @@ export function forecastCapacity(owner: readonly Int32Array[], task: number, fin
   });
 }
 
-/** One line when the `remaining` tasks of the suite will not fit in some layer at the size seen so far; else null. */
+/** One line when the `remaining` tasks of the suite may not fit in some layer at the size seen so far; else null. */
 export function capacityForecastWarning(forecast: readonly LayerCapacity[], task: number, remaining: number): string | null {
   const short = forecast.filter((c) => c.tasksThatFit !== null && c.tasksThatFit < remaining);
   if (!short.length || remaining <= 0) return null;
   const each = short.map((c) => `layer ${c.layer} has ${c.free} of ${c.units} units free and tasks have taken ${c.meanTaken.toFixed(1)} each, room for ${c.tasksThatFit}`);
-  return `clnp: after task ${task}, the ${remaining} remaining task${remaining > 1 ? 's' : ''} will not fit at this sparsity: ${each.join('; ')} (a stronger alpha or a larger margin frees more units)`;
+  return `clnp: after task ${task}, the ${remaining} remaining task${remaining > 1 ? 's' : ''} may not fit at this sparsity (forecast at the mean size so far; later tasks often take fewer units): ${each.join('; ')} (a stronger alpha or a larger margin frees more units)`;
 }

@@ -149,7 +149,7 @@ function create(hp: Hp): Clnp {
       setTrainableMasks(net, owners, 'free');
       const t1 = performance.now();
       const reuse = reusedByEffect(net, owners, task.id, head, val, hp.reuseTolerance);
-      // Step 6: the capacity forecast, and one warning per run when the suite's remaining tasks will not fit.
+      // Step 6: the capacity forecast, and one warning per run when the suite's remaining tasks may not fit.
       const capacity = forecastCapacity(owners.owner, task.id, ctx.finished.length + 1);
       const warning = capacityForecastWarning(capacity, task.id, ctx.scenario.tasks.length - ctx.finished.length - 1);
       if (warning && !forecastWarned) { forecastWarned = true; ctx.warn(warning); }

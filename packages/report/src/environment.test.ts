@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aggregate } from './aggregate.js';
 import { environment, environmentLines } from './environment.js';
@@ -26,5 +30,22 @@ describe('environment block: resumed runs', () => {
     const resumed = through.map((r, i) => (i === 1 ? { ...r, checkpoints: { ...r.checkpoints, resumedAfterTasks: [1, 2] } } : r));
     const r1 = resumed[1];
     expect(lineOf(resumed)).toBe(`1 of ${runs.length} checkpointed runs: ${r1.label} seed=${r1.seed} (${r1.runId}): 2 resumes, after 1 task, 2 tasks`);
+  });
+});
+
+describe('environment block: git commit', () => {
+  it('an edited report or result is not an uncommitted change of the code; an edited source file is', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'clbench-env-git-'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd: repo, encoding: 'utf8' }).trim();
+    git('init', '-q');
+    for (const f of ['reports/a/summary.md', 'results/a/runs/x.json', 'packages/p.ts']) { mkdirSync(join(repo, f, '..'), { recursive: true }); writeFileSync(join(repo, f), 'v1'); }
+    git('add', '.'); git('commit', '-qm', 'one');
+    const head = git('rev-parse', 'HEAD');
+    const commitOf = () => environment(aggregate(runSet({ methods: ['naive'], seeds: 1, T: 2 })).suites[0].methods, { resultsDirs: ['x'], cwd: join(repo, 'reports') }).gitCommit;
+    writeFileSync(join(repo, 'reports/a/summary.md'), 'v2');
+    writeFileSync(join(repo, 'results/a/runs/x.json'), 'v2');
+    expect(commitOf()).toBe(head);
+    writeFileSync(join(repo, 'packages/p.ts'), 'v2');
+    expect(commitOf()).toBe(`${head} (with uncommitted changes)`);
   });
 });

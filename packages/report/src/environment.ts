@@ -42,7 +42,9 @@ function gitCommit(cwd: string): string {
   const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
     const head = git('rev-parse', 'HEAD');
-    const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
+    // Published outputs (reports/, results/) are data, not what produced them: regenerating several
+    // reports in a row must not make the later ones say the code had uncommitted changes.
+    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', ':(top)', ':(top,exclude)reports', ':(top,exclude)results') !== '';
     return dirty ? `${head} (with uncommitted changes)` : head;
   } catch {
     return 'unknown (not a git checkout)';

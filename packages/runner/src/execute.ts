@@ -3,10 +3,10 @@
  * and return a result record. Errors (including NaN loss, core's DivergenceError, and the
  * tensor-memory limit) become a failed-run record; nothing thrown escapes.
  */
-import { computeMetrics, decodeState, ResumeError, encodeState, gpuAdapter, initBackend, Rng, tf, trainContinual, trainingEpochs, type BackendName, type Progress, type RunResult, type StateValue, type TrainOptions } from '@clbench/core';
+import { computeMetrics, ResumeError, gpuAdapter, initBackend, Rng, tf, trainContinual, trainingEpochs, type BackendName, type Progress, type RunResult, type TrainOptions } from '@clbench/core';
 import { scenarioForRun } from '@clbench/data';
 import { getMethod } from '@clbench/methods';
-import { checkpointPath, configHash, findCheckpoint, writeCheckpoint, type CheckpointHeader } from './checkpoint-file.js';
+import { checkpointing } from './run-checkpoints.js';
 import { CODE_VERSION, type RunSpec } from './matrix.js';
 
 export interface ExecuteOptions {
@@ -29,8 +29,6 @@ export class MemoryLimitError extends Error {}
 /** Thrown at a step boundary when the run was asked to stop; the run writes no record (its checkpoint stays). */
 export class StopRequestedError extends Error {}
 
-/** A checkpoint bigger than this is announced once per run (disk use: one or two files per run in flight). */
-const LARGE_CHECKPOINT_BYTES = 256 * 2 ** 20;
 
 export async function executeRun(spec: RunSpec, opts: ExecuteOptions): Promise<RunResult> {
   const { config } = spec;
@@ -82,39 +80,6 @@ export async function executeRun(spec: RunSpec, opts: ExecuteOptions): Promise<R
     if (e instanceof StopRequestedError) throw e;
     return failedRun(spec, (e as Error).message || String(e), { backend, startedAt, attempts: opts.attempt ?? 1 });
   }
-}
-
-/** The trainer's checkpoint hooks for a run: resume from a usable checkpoint, write one after each task. */
-function checkpointing(spec: RunSpec, backend: string, tasks: number, where: { out: string; fresh?: boolean }, notice: (line: string) => void) {
-  const path = checkpointPath(where.out, spec.runId);
-  const expect = { codeVersion: CODE_VERSION, backend, runId: spec.runId, configHash: configHash(spec.config) };
-  const { found, refused } = where.fresh ? { found: null, refused: [] } : findCheckpoint(path, expect);
-  for (const why of refused) notice(`run ${spec.runId}: checkpoint not resumed: ${why}`);
-  let resume: StateValue | undefined;
-  if (found) {
-    try { resume = decodeState(found.state); } catch (e) { notice(`run ${spec.runId}: checkpoint not resumed: ${path}: ${(e as Error).message}`); }
-  }
-  const resumes = found && resume ? [...found.header.resumes, found.header.tasksDone] : [];
-  if (found && resume) notice(`run ${spec.runId}: resuming after task ${found.header.tasksDone - 1} (${found.header.tasksDone} of ${tasks} tasks done)`);
-  const stats = { writes: 0, bytes: 0, writeSeconds: 0, announced: false };
-  const save = (state: StateValue, tasksDone: number) => {
-    const t0 = performance.now();
-    const header: CheckpointHeader = { format: 1, ...expect, tasksDone, resumes };
-    stats.bytes = writeCheckpoint(path, header, encodeState(state));
-    stats.writes++;
-    stats.writeSeconds += (performance.now() - t0) / 1000;
-    if (stats.bytes > LARGE_CHECKPOINT_BYTES && !stats.announced) {
-      stats.announced = true;
-      notice(`run ${spec.runId}: checkpoint is ${(stats.bytes / 2 ** 20).toFixed(0)} MiB (${path}; deleted when the run's record is written)`);
-    }
-  };
-  const trainer: NonNullable<TrainOptions['checkpoint']> = { save, ...(resume && { resume }) };
-  return {
-    trainer,
-    /** Forget the checkpoint (its state could not be restored): the run starts again from task 0. */
-    restart: () => { delete trainer.resume; resumes.pop(); },
-    record: () => ({ writes: stats.writes, bytes: stats.bytes, writeSeconds: stats.writeSeconds, resumedAfterTasks: resumes }),
-  };
 }
 
 /** A failed-run record (also used by the coordinator when a worker dies mid-run). */

@@ -2,22 +2,21 @@
  * Benchmark 5: per-task checkpoints (issue 24) — for every chosen method, one run of the default
  * suite's setting (benchmarks/split-mnist.json: its dataset, scenario, network and training; its
  * first seed, the natural task order, the method's default hyper-parameters) through
- * `trainContinual`, with a `checkpoint.save` that does what the runner's does (execute.ts,
- * `checkpointing`): core's encodeState, then writeCheckpoint (checkpoint-file.ts: temp file, fsync,
- * rename, the previous file kept as .prev) into a temporary directory, with the header a real run
- * writes. Measured per method: seconds per checkpoint (encode and write apart, and together), the
+ * `trainContinual`, checkpointed by the runner's own `checkpointing` (run-checkpoints.ts: core's
+ * encodeState, then writeCheckpoint — temp file, rename, the previous file kept as .prev) into a
+ * temporary directory. Measured per method: seconds per checkpoint (encode and write apart, and together), the
  * bytes of each checkpoint file, the mean training seconds of a task (TrainResult.taskSeconds:
  * its training epochs), and the write time over that — goal ≤ CHECKPOINT_WRITE_GOAL_PCT (goals.ts).
  */
-import { encodeState, Rng, trainingEpochs, trainContinual, type Incremental, type NetworkConfig, type StateValue } from '@clbench/core';
+import { Rng, trainingEpochs, trainContinual, type Incremental, type NetworkConfig } from '@clbench/core';
 import { scenarioForRun } from '@clbench/data';
 import { getMethod, methodNames, type MethodName } from '@clbench/methods';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHECKPOINT_FORMAT, checkpointPath, configHash, writeCheckpoint, type CheckpointHeader } from '../checkpoint-file.js';
-import { CODE_VERSION, expandMatrix } from '../matrix.js';
+import { expandMatrix } from '../matrix.js';
+import { checkpointing } from '../run-checkpoints.js';
 import { parseSuite } from '../suite-file.js';
 import { CHECKPOINT_WRITE_GOAL_PCT } from './goals.js';
 import type { CheckpointBench, CheckpointsReport } from './types.js';
@@ -65,24 +64,14 @@ export async function benchCheckpoints(opts: CheckpointsBenchOptions): Promise<C
       const { config } = spec;
       const def = getMethod(config.method);
       const hp = def.hyperparameters.parse(config.hyperparameters);
-      // What the runner's `checkpointing` does for a fresh run, timed in its two parts.
-      const path = checkpointPath(dir, spec.runId);
-      const expect = { codeVersion: CODE_VERSION, backend: opts.backend, runId: spec.runId, configHash: configHash(config) };
-      const encodeSeconds: number[] = [], writeSeconds: number[] = [], bytes: number[] = [];
-      const save = (state: StateValue, tasksDone: number) => {
-        const t0 = performance.now();
-        const header: CheckpointHeader = { format: CHECKPOINT_FORMAT, ...expect, tasksDone, resumes: [] };
-        const encoded = encodeState(state);
-        const t1 = performance.now();
-        bytes.push(writeCheckpoint(path, header, encoded));
-        const t2 = performance.now();
-        encodeSeconds.push((t1 - t0) / 1000); writeSeconds.push((t2 - t1) / 1000);
-      };
+      // The runner's own checkpointing for a fresh run (run-checkpoints.ts), which times both parts.
+      const ckpt = checkpointing(spec, opts.backend, suite.scenario.tasks, { out: dir, fresh: true }, opts.log);
       const res = await trainContinual({
         scenario: scenarioForRun(config), network: config.network, training: config.training, method: def.create(hp), rng: new Rng(config.seed),
-        epochs: trainingEpochs(config.training, def.consolidationEpochs?.(hp) ?? 0), evaluateOn: 'test', checkpoint: { save },
+        epochs: trainingEpochs(config.training, def.consolidationEpochs?.(hp) ?? 0), evaluateOn: 'test', checkpoint: ckpt.trainer,
       });
-      const encode = mean(encodeSeconds), write = mean(writeSeconds), train = mean(res.taskSeconds);
+      const bytes = ckpt.writes.map((w) => w.bytes);
+      const encode = mean(ckpt.writes.map((w) => w.encodeSeconds)), write = mean(ckpt.writes.map((w) => w.writeSeconds)), train = mean(res.taskSeconds);
       const r: CheckpointBench = {
         method: config.method as MethodName, runId: spec.runId, writes: bytes.length, encodeSeconds: encode, writeSeconds: write,
         totalSeconds: encode + write, bytes, taskTrainSeconds: train, ratioPct: (100 * (encode + write)) / train, goalPct: CHECKPOINT_WRITE_GOAL_PCT,

@@ -9,7 +9,7 @@ import { canonicalJson, type MethodEntry, type RunConfig, type Selection, type S
 import { expandOrderings } from '@clbench/data';
 
 /** Bump when a change alters results, so old result files are not taken as current. */
-export const CODE_VERSION = 'clbench-0.5.0';
+export const CODE_VERSION = 'clbench-0.6.0';
 
 /** One run to execute; `selection` says how a tuned entry's hyper-parameters were chosen (recorded, not hashed). */
 export interface RunSpec { runId: string; config: RunConfig; selection?: Selection }

@@ -189,17 +189,31 @@ describe('CLNP reuse on a trained network', () => {
 });
 
 describe('CLNP fine-tuning runs without the L1 term', () => {
-  it('the L1 term on activations by hand: α/L · Σ_l mean over samples and units of a·[unit free]', () => {
+  it('the L1 term on activations by hand: α · Σ_l Σ_u mean over samples of a·[unit free]', () => {
     const acts = [tf.tensor2d([[1, 2, 3], [3, 4, 5]]), tf.tensor2d([[0, 8], [2, 0]])];
     const free = [tf.tensor2d([1, 0, 1], [3, 1]), tf.tensor2d([1, 1], [2, 1])];
-    // layer 0: (1 + 3 + 3 + 5)/(2·3) = 2; layer 1: (0 + 8 + 2 + 0)/(2·2) = 2.5; α/L = 0.3/2
-    expect(activityL1(acts, free, 0.3).dataSync()[0]).toBeCloseTo((0.3 / 2) * (2 + 2.5), 6);
+    // layer 0: units 0 and 2 free: (1 + 3)/2 + (3 + 5)/2 = 6; layer 1: (0 + 2)/2 + (8 + 0)/2 = 5
+    expect(activityL1(acts, free, 0.3).dataSync()[0]).toBeCloseTo(0.3 * (6 + 5), 5);
     tf.dispose([...acts, ...free]);
+  });
+
+  it('one α presses on a unit the same at two widths: the gradient per free unit is α/N at 3 and at 300 units', () => {
+    // Hand computation: d/da_{n,u} of α·Σ_u m_u·mean_n a_{n,u} = α·m_u/N, whatever the width.
+    const alpha = 0.01, N = 4;
+    for (const units of [3, 300]) {
+      const a = tf.ones([N, units]) as tf.Tensor2D;
+      const freeCol = tf.tensor2d(Float32Array.from({ length: units }, (_, u) => (u === 1 ? 0 : 1)), [units, 1]);
+      const g = tf.grad((x: tf.Tensor) => activityL1([x], [freeCol], alpha))(a).dataSync();
+      for (let k = 0; k < g.length; k++) expect(g[k], `width ${units}, element ${k}`).toBeCloseTo(k % units === 1 ? 0 : alpha / N, 9);
+      // the value: every free unit's mean activity is 1, so α · (units − 1)
+      expect(activityL1([a], [freeCol], alpha).dataSync()[0]).toBeCloseTo(alpha * (units - 1), 4);
+      tf.dispose([a, freeCol]);
+    }
   });
 
   it('batchLoss adds the term in every training step and nothing in the fine-tuning (consolidation) steps', async () => {
     await initBackend('wasm');
-    const alpha = 0.2, method = clnp.create(clnp.hyperparameters.parse({ alpha, fineTuneEpochs: 1 })) as Clnp;
+    const alpha = 4e-4, method = clnp.create(clnp.hyperparameters.parse({ alpha, fineTuneEpochs: 1 })) as Clnp;
     const seen: { task: number; phase: string; got: number | null; want: number }[] = [];
     const spy: ContinualMethod = Object.assign(Object.create(method) as ContinualMethod, {
       batchLoss(batch: TapeBatch, step: StepContext) {
@@ -210,9 +224,9 @@ describe('CLNP fine-tuning runs without the L1 term', () => {
           const units = a.shape[1]!, v = a.dataSync(), owner = method.owners.owner[l];
           let sum = 0;
           for (let k = 0; k < v.length; k++) if (owner[k % units] === FREE) sum += v[k];
-          want += sum / v.length;
+          want += sum / (v.length / units); // Σ over free units of the mean over samples
         });
-        seen.push({ task: step.taskId, phase: step.phase, got: got ? got.dataSync()[0] : null, want: (alpha / batch.activations.length) * want });
+        seen.push({ task: step.taskId, phase: step.phase, got: got ? got.dataSync()[0] : null, want: alpha * want });
         return got;
       },
     });

@@ -3,7 +3,7 @@
  * Golkar, Kagan & Cho 2019, arXiv 1903.04476 (no reference code was released).
  *
  * Per task t, in the paper's order (§3):
- *  1. train with an L1 sparsity term (on hidden activations, α·mean|a| over free units,
+ *  1. train with an L1 sparsity term (on hidden activations, α·Σ_u mean|a_u| over free units,
  *     or on weights, α·Σ|W| over trainable weights) plus weight decay; only free units,
  *     their incoming weights (also from earlier tasks' units: feature reuse) and t's head train;
  *  2. prune free units whose mean validation activity is below θ (prune.ts);
@@ -23,17 +23,20 @@ import { reusedByEffect } from './reuse.js';
 import { capacityWarning, FREE, headFineTuneMask, reinitFreeUnits, setTrainableMasks, severFreeToActive, UnitOwners } from './units.js';
 
 /**
- * Default α per sparsity mode. The two terms have different scales: the activation term is a
- * mean over units (≈ 0.1–1 per layer), the weight term a sum over every trainable weight
- * (Σ|W| ≈ 10⁴ for 784-256-256), so one α cannot serve both: at α = 0.2 the weight term swamps
- * the cross-entropy and the network collapses. The weights default was set on validation
- * accuracy of the tiny CI split-MNIST suite with seed 100 (not a reported seed).
+ * Default α per sparsity mode. Both terms are stated per element, so one α presses on a unit
+ * (or a weight) the same at any width: the activation term sums over free units (mean over
+ * samples), the weight term over trainable weights. The activations default, 4e-4, is the
+ * per-unit strength of code version 0.5.0's default at 2×256 (0.2 on a mean over 2 layers ×
+ * 256 units: 0.2/512 ≈ 3.9e-4), set then on 2-class split MNIST; code versions up to 0.5.0
+ * divided by layers × units, so their α were 2·256 (or 2·400, 2·2000) times larger for the same
+ * pressure. The weights default was set on validation accuracy of the tiny CI split-MNIST suite
+ * with seed 100 (not a reported seed).
  */
-export const DEFAULT_ALPHA = { activations: 0.2, weights: 1e-4 } as const;
+export const DEFAULT_ALPHA = { activations: 4e-4, weights: 1e-4 } as const;
 
 const hyperparameters = z.strictObject({
-  sparsity: z.enum(['activations', 'weights']).default('activations').describe('L1 target: hidden activations (α·mean|a| over free units) or weights (α·Σ|W| over trainable weights)'),
-  alpha: z.number().min(0).optional().describe(`L1 strength α; default per sparsity mode: ${DEFAULT_ALPHA.activations} for activations (embedded split MNIST: 0.1–0.5 keep 50–100 of 256 units for the first task), ${DEFAULT_ALPHA.weights} for weights`),
+  sparsity: z.enum(['activations', 'weights']).default('activations').describe('L1 target: hidden activations (α·Σ_units mean_samples |a| over free units: per unit, the same pressure at any width) or weights (α·Σ|W| over trainable weights)'),
+  alpha: z.number().min(0).optional().describe(`L1 strength α; default per sparsity mode: ${DEFAULT_ALPHA.activations} for activations (per unit; code versions ≤ 0.5.0 took a mean over layers × units, so their α = this α × layers × units), ${DEFAULT_ALPHA.weights} for weights`),
   weightDecay: z.number().min(0).default(0).describe('L2 weight decay (λ/2·Σθ² over trainable hidden weights), added to the loss'),
   margin: z.number().min(0).max(1).default(0.01).describe('graceful forgetting margin m: validation accuracy may drop by at most m (fraction; 0.01 = 1 point)'),
   thresholds: z.array(z.number().min(0)).min(1).default([0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, PRUNE_ALL]).describe(`threshold grid θ, relative to the most active candidate unit of each layer; any θ > 1 (default grid: ${PRUNE_ALL}) prunes every candidate of the layer, so a task may add no unit to a layer and read only earlier tasks' units there`),
@@ -188,16 +191,19 @@ function create(hp: Hp): Clnp {
 }
 
 /**
- * Step 1's L1 term on activations (§3): α/L · Σ_l mean_{n,u} |a_l| m_u over the L hidden layers, m_u = 1
- * for free units. ReLU outputs are ≥ 0, so |a| = a, and Σ_u a·m_u is one matMul with the free-unit
- * column `free[l]` [units, 1]; conv activations [N, h, w, filters] count every position as a row.
+ * Step 1's L1 term on activations (§3, the paper's α‖a‖₁ per sample): α · Σ_l Σ_u m_u · mean_n |a_{l,n,u}|
+ * over the hidden layers l, m_u = 1 for free units. Per unit, not per layer mean: ∂/∂a_{l,n,u} = α/N
+ * at every width and depth, so one α means the same sparsity pressure at 2×256, 2×400 or 2×2000
+ * (code versions ≤ 0.5.0 divided by layers × units). ReLU outputs are ≥ 0, so |a| = a, and Σ_u a·m_u
+ * is one matMul with the free-unit column `free[l]` [units, 1]; conv activations [N, h, w, filters]
+ * count every position as a sample (mean over N·positions).
  */
 export function activityL1(activations: tf.Tensor[], free: tf.Tensor2D[], alpha: number): tf.Scalar {
   const perLayer = activations.map((a, l) => {
     const units = a.shape[a.rank - 1]!;
-    return tf.matMul(a.reshape([-1, units]) as tf.Tensor2D, free[l]).mean().div(units); // [N·positions, 1] → mean_{n,u} a·m_u
+    return tf.matMul(a.reshape([-1, units]) as tf.Tensor2D, free[l]).mean(); // [N·positions, 1] → mean_n Σ_u a·m_u
   });
-  return perLayer.reduce((sum, term) => sum.add(term)).mul(alpha / activations.length) as tf.Scalar;
+  return perLayer.reduce((sum, term) => sum.add(term)).mul(alpha) as tf.Scalar;
 }
 
 export const clnp = defineMethod({

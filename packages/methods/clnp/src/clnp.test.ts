@@ -2,6 +2,7 @@ import { accuracy, buildNetwork, initBackend, Rng, tf, trainContinual, type Cont
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { describe, expect, it } from 'vitest';
 import { activityL1, clnp, DEFAULT_ALPHA, type Clnp, type ClnpTaskDiagnostics } from './clnp.js';
+import { reusedMass } from './reuse-mass.js';
 import { chooseThresholds, keepMasks, PRUNE_ALL } from './prune.js';
 import { reusedByAblation, reusedByEffectDense } from './reuse.js';
 import { capacityWarning, FREE } from './units.js';
@@ -185,6 +186,25 @@ describe('CLNP reuse on a trained network', () => {
     expect(diag.map((d) => d.layers.map((l) => l.reused))).toEqual(full);
     expect(full[0]).toEqual([0, 0]); // nothing earlier to reuse
     expect(full.flat().some((n) => n > 0)).toBe(true);
+  });
+
+  it('the weight-mass share recorded after each task is what the final network gives (frozen, severed weights), and ablation\'s units carry mass', async () => {
+    await initBackend('wasm');
+    const sc = scenario(false, 4);
+    const method = clnp.create(clnp.hyperparameters.parse({})) as Clnp;
+    // A second computation after the last task, with the final owner map: later tasks' units are
+    // severed from task t's units and t's weights are frozen, so the share cannot have moved.
+    let atEnd: (number | null)[][] = [];
+    const res = await trainContinual({
+      scenario: sc, network: mlp, training, method, rng: new Rng(7),
+      onTaskEnd: (t, net) => { if (t === 3) atEnd = [0, 1, 2, 3].map((k) => reusedMass(net, method.owners, k, k)); },
+    });
+    const diag = (res.diagnostics.clnp as { tasks: ClnpTaskDiagnostics[] }).tasks;
+    expect(atEnd).toEqual(diag.map((d) => d.layers.map((l) => l.reusedMass)));
+    expect(diag[0].layers.map((l) => l.reusedMass)).toEqual([0, 0]);
+    for (const d of diag.slice(1)) d.layers.forEach((l) => { if (l.reused > 0) expect(l.reusedMass, `task ${d.task} layer ${l.layer}`).toBeGreaterThan(0); });
+    const flat = (res.diagnostics.clnp as { layers: { task: number; layer: number; reusedMass: number | null }[] }).layers;
+    expect(flat.map((r) => r.reusedMass)).toEqual(diag.flatMap((d) => d.layers.map((l) => l.reusedMass)));
   });
 });
 

@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { chooseThresholds, keepMasks, meanActivity, PRUNE_ALL, withUnitMasks } from './prune.js';
 import { capacityForecastWarning, forecastCapacity, type LayerCapacity } from './capacity.js';
 import { reusedByEffect } from './reuse.js';
+import { reusedMass } from './reuse-mass.js';
 import { capacityWarning, FREE, headFineTuneMask, reinitFreeUnits, setTrainableMasks, severFreeToActive, UnitOwners } from './units.js';
 
 /**
@@ -60,7 +61,8 @@ export interface ClnpTaskDiagnostics {
   fullLayers: number[];
   reuseSeconds: number;
   reuseEvaluations: number;
-  layers: { layer: number; units: number; free: number; active: number; reused: number }[];
+  /** reused: earlier units whose ablation costs the task accuracy (reuse.ts); reusedMass: share of the |W| reading the layer for the task that comes from earlier units (reuse-mass.ts; absent in runs before 0.6.0) */
+  layers: { layer: number; units: number; free: number; active: number; reused: number; reusedMass?: number | null }[];
   /** Step 6's forecast per layer: units free, taken, and how many more tasks of this size fit (capacity.ts; absent in runs before it). */
   capacity?: LayerCapacity[];
 }
@@ -152,6 +154,7 @@ function create(hp: Hp): Clnp {
       setTrainableMasks(net, owners, 'free');
       const t1 = performance.now();
       const reuse = reusedByEffect(net, owners, task.id, head, val, hp.reuseTolerance);
+      const mass = reusedMass(net, owners, task.id, head);
       // Step 6: the capacity forecast, and one warning per run when the suite's remaining tasks may not fit.
       const capacity = forecastCapacity(owners.owner, task.id, ctx.finished.length + 1);
       const warning = capacityForecastWarning(capacity, task.id, ctx.scenario.tasks.length - ctx.finished.length - 1);
@@ -160,7 +163,7 @@ function create(hp: Hp): Clnp {
         task: task.id, thresholds: choice.thetas, searchSeconds, searchEvaluations: choice.evaluations, valAccUnpruned, valAccPruned: choice.accuracy,
         valAccFinal: hp.fineTuneEpochs > 0 ? tools.accuracy(val, head) : choice.accuracy,
         testAccUnpruned, fullLayers, reuseSeconds: (performance.now() - t1) / 1000, reuseEvaluations: reuse.evaluations,
-        layers: net.layers.map((l, i) => ({ layer: i, units: l.units, free: owners.free(i), active: owners.activeFor(i, task.id), reused: reuse.reused[i] })),
+        layers: net.layers.map((l, i) => ({ layer: i, units: l.units, free: owners.free(i), active: owners.activeFor(i, task.id), reused: reuse.reused[i], reusedMass: mass[i] })),
         capacity,
       });
       pruning.push({ task: task.id, testAccBeforePruning: testAccUnpruned, testAccAfterConsolidation: tools.accuracy(task.test, head) });
@@ -169,7 +172,7 @@ function create(hp: Hp): Clnp {
     // `layers` is the flat shape reports read (packages/report/src/clnp-units.ts); `tasks` adds θ and accuracies.
     diagnostics: () => ({
       pruning: { tasks: pruning },
-      clnp: { settings: hp, tasks, layers: tasks.flatMap((t) => t.layers.map((l) => ({ task: t.task, layer: l.layer, free: l.free, active: l.active, reused: l.reused }))) },
+      clnp: { settings: hp, tasks, layers: tasks.flatMap((t) => t.layers.map((l) => ({ task: t.task, layer: l.layer, free: l.free, active: l.active, reused: l.reused, reusedMass: l.reusedMass ?? null }))) },
     }),
 
     // Owners and the per-task records carry over; free columns and full layers are set again by beforeTask.

@@ -77,12 +77,13 @@ export const TrainingSchema = z.strictObject({
     .describe('equal-steps: epochs a method trains after consolidation (CLNP fine-tuning, PackNet retraining) come out of `epochs`, so every method takes the same gradient steps per task (joint: same epochs, more data); consolidation-extra: they are added on top'),
 });
 
-/** Training fields one method entry may set for itself (e.g. a naive SGD row beside naive Adam, Hsu et al. 2018). */
+/** Training fields one method entry may set for itself (e.g. a naive SGD row beside naive Adam, Hsu et al. 2018; a CLNP row under each budget). */
 export const TrainingOverrideSchema = z.strictObject({
   optimizer: z.enum(['sgd', 'adam']).optional(),
   lr: z.number().positive().optional(),
   epochs: z.number().int().positive().optional(),
   batchSize: z.number().int().positive().optional(),
+  budget: z.enum(['equal-steps', 'consolidation-extra']).optional().describe('e.g. one CLNP row with its fine-tuning on top and one with equal steps'),
 });
 
 export const MethodEntrySchema = z.strictObject({

@@ -8,7 +8,7 @@
  *               tolerance (single-unit ablation, packages/methods/clnp/src/reuse.ts)
  *   reusedMass  share of the |weight| mass reading the layer for the task that comes from earlier
  *               tasks' units; null where nothing reads it, absent where not measured
- * The paper's reading (Golkar, Kagan & Cho 2019, §4): earlier layers are reused more.
+ * The paper's reading (Golkar, Kagan & Cho 2019, arXiv 1903.04476; docs/design.md step 6): earlier layers are reused more.
  */
 import type { MethodAggregate, SuiteAggregate } from './aggregate.js';
 import { clnpTasks } from './clnp-tasks.js';

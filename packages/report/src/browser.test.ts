@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PublishedSchema } from '@clbench/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { oldRun, runA, runB, sweepRun } from './clnp.fixtures.js';
 import { failedRun, okRun, runSet } from './runs.fixtures.js';
 import { writeReport } from './write-report.js';
 import { bundles } from './vendor.js';
@@ -133,6 +134,30 @@ describe('index.html in headless Chromium', () => {
     expect(colours.length).toBe(7); // acc, published vs measured, learning curve, bwt/forgetting, pruning loss, wall time, samples/s
     for (const [, c] of colours) expect(c).toEqual(['#4e79a7', '#f28e2b', '#e15759', '#76b7b2']);
     expect(statSync(shot).size).toBeGreaterThan(50_000);
+  });
+
+  it.skipIf(!HAVE_CHROMIUM && !IN_CI)('CLNP\'s capacity, reuse and sparsity-sweep charts (vconcat / hconcat of facets) draw with no console error', async () => {
+    if (!HAVE_CHROMIUM) throw new Error(MISSING);
+    const clnpDir = join(KEEP_DIR, 'report-clnp');
+    rmSync(clnpDir, { recursive: true, force: true });
+    const sweep = [1e-4, 1e-3, 1e-2].map((alpha, i) => sweepRun({ label: 'clnp act', sparsity: 'activations', epochs: 2, alpha, kept: [8 - 3 * i, 7 - 3 * i], unpruned: 0.9, final: 0.89, test: 0.88 }));
+    const report = await writeReport([runA(), runB(), oldRun(), ...sweep], clnpDir, { resultsDirs: ['constructed'], png: false });
+    expect(report.warnings).toEqual([]);
+    expect(report.charts.map((c) => c.name).filter((n) => /clnp-(capacity|reuse|sparsity-sweep)$/.test(n))).toEqual(['cap-clnp-capacity', 'cap-clnp-reuse', 'sweep-clnp-sparsity-sweep']);
+    browser ??= await launch();
+    const { page, problems, network } = await watchedPage(browser);
+    await page.goto(pathToFileURL(join(clnpDir, 'index.html')).href);
+    await page.waitForSelector('body[data-rendered="true"]', { timeout: 60_000 });
+    const charts = await drawnCharts(page);
+    await page.screenshot({ path: join(KEEP_DIR, 'screenshot-clnp.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    expect(network).toEqual([]);
+    expect(charts.map((c) => c.id)).toEqual(report.charts.map((c) => `chart-${c.name}`));
+    for (const c of charts) {
+      expect(c.svg, c.id).toBe(1);
+      expect(c.marks, `${c.id} has no mark items`).toBeGreaterThan(0);
+    }
+    await page.close();
   });
 
   it.skipIf(!HAVE_CHROMIUM && !IN_CI)('a published layout: two reports share one vendor copy by relative path, load offline, draw every chart', async () => {

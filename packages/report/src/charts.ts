@@ -8,11 +8,16 @@ import { accChart, bwtForgettingChart, throughputChart, wallTimeChart } from './
 import { publishedChart } from './charts/published.js';
 import { pruningLossChart } from './charts/pruning-loss.js';
 import { unitsChart } from './charts/units.js';
+import { capacityChart } from './charts/capacity.js';
+import { reuseChart } from './charts/reuse.js';
+import { sparsitySweepChart } from './charts/sparsity-sweep.js';
 
 /** `published`: suite name → the published numbers its results directory carries (a chart beside ACC). */
 export function buildCharts(agg: Aggregate, published: Record<string, Published> = {}): Chart[] {
   return agg.suites.filter((s) => s.methods.some((m) => m.runs.length)).flatMap((s) => {
     const units = unitsChart(s), pruning = pruningLossChart(s, agg.labels);
+    // CLNP's capacity, reuse and sparsity sweep: each only where the runs carry its data
+    const clnp = [capacityChart(s, agg.labels), reuseChart(s), sparsitySweepChart(s)].filter((c): c is Chart => c !== undefined);
     const pub = published[s.suite];
     return [
       accChart(s, agg.labels),
@@ -22,6 +27,7 @@ export function buildCharts(agg: Aggregate, published: Record<string, Published>
       bwtForgettingChart(s, agg.labels),
       ...(pruning ? [pruning] : []),
       ...(units ? [units] : []),
+      ...clnp,
       wallTimeChart(s, agg.labels),
       throughputChart(s, agg.labels),
     ];

@@ -14,6 +14,7 @@ import { METRICS_NOTE, PAIRING_NOTE, rowNotes, type ReportContent } from './mark
 import { packageFile } from './packages.js';
 import { protocolLines } from './protocol.js';
 import { citationLine, comparePublished, metricLine, publishedNotes, publishedTable, VERDICT_NOTE } from './published.js';
+import { clnpSections } from './clnp-tables.js';
 import { detailTable, escapeHtml, failedTable, htmlTable, methodTable, pairedTable, tuningTable } from './tables.js';
 import { BUNDLES } from './vendor.js';
 
@@ -90,6 +91,7 @@ export function reportHtml({ agg, charts, env, duplicates, protocols, published 
         ? `<p class="note">${escapeHtml(PAIRING_NOTE)}</p>${htmlTable(pairedTable(s))}`
         : '<p class="note">No CLNP runs (method "clnp") in this suite, so no paired differences.</p>',
       `<div class="charts">${charts.filter((c) => c.suite === s.suite).map((c) => figure(c, png)).join('\n')}</div>`,
+      clnpSections(s).map((c) => `<h3>CLNP: ${escapeHtml(c.title.toLowerCase())}</h3><p class="note">${escapeHtml(c.note)}</p>${htmlTable(c.table)}`).join(''),
       protocol.entries.length
         ? `<h3>Hyper-parameter selection (validation data of the tuning seeds)</h3>${protocol.entries.map((e) => `<h4>${escapeHtml(e.entry)}</h4>${htmlTable(tuningTable(e))}`).join('')}`
         : '',

@@ -5,6 +5,7 @@ import type { Chart } from './charts/common.js';
 import { environmentLines, type Environment } from './environment.js';
 import { protocolLines, type Protocol } from './protocol.js';
 import { citationLine, comparePublished, metricLine, publishedNotes, publishedTable, VERDICT_NOTE } from './published.js';
+import { clnpSections } from './clnp-tables.js';
 import { detailTable, failedTable, markdownTable, methodTable, pairedTable, tuningTable } from './tables.js';
 
 export interface ReportContent {
@@ -73,6 +74,7 @@ export function summaryMarkdown({ agg, charts, env, duplicates, protocols, publi
       : 'No CLNP runs (method "clnp") in this suite, so no paired differences.', '');
     out.push('### Charts', '');
     for (const c of charts.filter((c) => c.suite === s.suite)) out.push(`**${c.title}** — ${c.description}.`, '', `![${c.title}](${c.name}.${png ? 'png' : 'svg'})`, '');
+    for (const c of clnpSections(s)) out.push(`### CLNP: ${c.title.toLowerCase()}`, '', c.note, '', markdownTable(c.table), '');
     if (protocol.entries.length) {
       out.push('### Hyper-parameter selection (validation data of the tuning seeds)', '');
       for (const e of protocol.entries) out.push(`**${e.entry}**`, '', markdownTable(tuningTable(e)), '');

@@ -7,9 +7,12 @@
 import type { Published, RunResult } from '@clbench/core';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aggregate, type Aggregate, type AggregateOptions } from './aggregate.js';
+import { aggregate, type Aggregate, type AggregateOptions, type SuiteAggregate } from './aggregate.js';
 import { buildCharts } from './charts.js';
 import type { Chart } from './charts/common.js';
+import { capacityRows } from './clnp-capacity.js';
+import { reuseRows } from './clnp-reuse.js';
+import { sweepGroups } from './clnp-sweep.js';
 import { compileSpec } from './compile.js';
 import { environment, type Environment } from './environment.js';
 import { protocols, type Protocol } from './protocol.js';
@@ -48,7 +51,14 @@ export interface ReportOutput {
   timings: { aggregate: number; compile: number; svg: number; png: number; write: number; total: number };
 }
 
-/** aggregate.json: the statistics without the raw runs (NaN → null), each suite's protocol (selection, budget), and published vs measured. */
+/** CLNP's capacity forecast, reuse and sparsity sweep, each only where the suite's runs carry it (fractions; NaN → null). */
+function clnpJson(s: SuiteAggregate) {
+  const parts = { capacity: capacityRows(s), reuse: reuseRows(s), sweeps: sweepGroups(s) };
+  const present = Object.entries(parts).filter(([, rows]) => rows.length);
+  return present.length ? { clnp: Object.fromEntries(present) } : {};
+}
+
+/** aggregate.json: the statistics without the raw runs (NaN → null), each suite's protocol (selection, budget), published vs measured, and CLNP's capacity, reuse and sweeps. */
 function aggregateJson(agg: Aggregate, protocols: Map<string, Protocol>, published: Record<string, Published>) {
   return {
     protocols: [...protocols.values()],
@@ -58,7 +68,7 @@ function aggregateJson(agg: Aggregate, protocols: Map<string, Protocol>, publish
     }])),
     runs: agg.runs, labels: agg.labels, splits: agg.splits, leftOut: agg.leftOut, failed: agg.failed.map((r) => ({ runId: r.runId, suite: r.suite, label: r.label, seed: r.seed, ordering: r.ordering, error: r.error })),
     suites: agg.suites.map((s) => ({
-      suite: s.suite, tasks: s.tasks, paired: s.paired,
+      suite: s.suite, tasks: s.tasks, paired: s.paired, ...clnpJson(s),
       methods: s.methods.map(({ runs, failed, ...m }) => ({ ...m, runIds: runs.map((r) => r.runId), failedRunIds: failed.map((r) => r.runId) })),
     })),
   };

@@ -26,6 +26,9 @@ export function methodColor(labels: string[]) {
   };
 }
 
+/** Hidden layers (CLNP charts): ColorBrewer Paired's dark tones, apart from the method palette. */
+export const LAYER_COLORS = ['#1f78b4', '#33a02c', '#e31a1c', '#ff7f00', '#6a3d9a', '#b15928'];
+
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 export const CONFIG = {

@@ -79,6 +79,17 @@ describe('aggregate', () => {
     expect(pairedTable(suite).rows.find((r) => r[1] === 'ewc')![3]).toBe(`+${(100 * (0.95 - 0.9)).toFixed(2)} [n/a]`);
   });
 
+  it('a CLNP row under equal steps pairs with the baselines too (the budget is the row\'s, not the setting\'s); another lr does not', () => {
+    const equal = [0.94, 0.92, 0.98].map((a, seed) => okRun({ method: 'clnp', label: 'clnp equal-steps', seed, R: [[a, 0.5], [a, a]], setting: { training: { budget: 'equal-steps' } } }));
+    const otherLr = [0.94, 0.92, 0.98].map((a, seed) => okRun({ method: 'clnp', label: 'clnp lr', seed, R: [[a, 0.5], [a, a]], setting: { training: { lr: 0.5 } } }));
+    const s = aggregate([...naive, ...equal, ...otherLr]).suites[0];
+    const p = s.paired.find((d) => d.clnp === 'clnp equal-steps' && d.baseline === 'naive')!;
+    expect(p.pairs).toBe(3);
+    // by hand: ACC differences 0.94 − 0.85, 0.92 − 0.90, 0.98 − 0.95 (naive's ACC: mean of its last row)
+    expect(p.diffs.acc.mean).toBeCloseTo(((0.94 - 0.85) + (0.92 - 0.9) + (0.98 - 0.95)) / 3, 12);
+    expect(s.paired.some((d) => d.clnp === 'clnp lr')).toBe(false);
+  });
+
   it('has no paired differences without a clnp method', () => {
     expect(aggregate(naive).suites[0].paired).toEqual([]);
   });

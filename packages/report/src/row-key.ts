@@ -33,12 +33,19 @@ const METHOD_FIELDS = ['method', 'hyperparameters'] as const;
 
 /**
  * Whether two rows ran in the same setting (data, scenario, network, training, code version),
- * so that runs with the same seed and ordering can be paired.
+ * so that runs with the same seed and ordering can be paired. The step budget (`training.budget`)
+ * is part of the method's row, not of the setting: it only moves epochs of a method that trains
+ * after consolidation (CLNP, PackNet), so a CLNP row under equal steps and one with its
+ * fine-tuning on top both pair with the same baseline runs (clnp-permuted-mnist-tuned).
  */
 export function sameSetting(a: Configuration, b: Configuration): boolean {
   const setting = (c: Configuration) => {
     const rest: Record<string, unknown> = { ...c };
     for (const k of METHOD_FIELDS) delete rest[k];
+    if (rest.training && typeof rest.training === 'object') {
+      const { budget: _budget, ...training } = rest.training as Record<string, unknown>;
+      rest.training = training;
+    }
     return canonicalJson(rest);
   };
   return setting(a) === setting(b);

@@ -1,0 +1,1 @@
+export { gdumb, Gdumb, type GdumbHyperparameters } from './gdumb.js';

@@ -1,1 +1,2 @@
-export { gdumb, Gdumb, type GdumbHyperparameters } from './gdumb.js';
+export { gdumb, Gdumb, type GdumbHyperparameters, type RetrainingRecord } from './gdumb.js';
+export { BalancedMemory, type HeadRows } from './balanced-memory.js';

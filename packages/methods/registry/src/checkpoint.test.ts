@@ -11,6 +11,8 @@ import { getMethod, methodNames, type MethodName } from './index.js';
 
 const training: TrainingConfig = { optimizer: 'adam', lr: 2e-3, epochs: 1, batchSize: 32, validationFraction: 0.15, budget: 'consolidation-extra' };
 const network = { layers: [{ type: 'dense' as const, units: 24 }, { type: 'dense' as const, units: 16 }] };
+/** Hyper-parameters other than the defaults, for speed only: gdumb's 128 retraining epochs per task take minutes on cpu (4 run the same code). */
+const settings: Partial<Record<MethodName, Record<string, unknown>>> = { gdumb: { epochs: 4 } };
 
 function scenarioFor(name: MethodName) {
   const incremental = getMethod(name).supports.includes('task') ? 'task' : getMethod(name).supports[0];
@@ -23,7 +25,7 @@ interface Outcome { R: number[][]; steps: { train: number[]; consolidation: numb
 /** One run of `name` (optionally resumed from `resume`); keeps every checkpoint as bytes. */
 async function run(name: MethodName, opts: { carried?: boolean; resume?: Uint8Array } = {}): Promise<Outcome> {
   const def = getMethod(name);
-  const method = def.create(def.hyperparameters.parse({}));
+  const method = def.create(def.hyperparameters.parse(settings[name] ?? {}));
   const checkpoints: Uint8Array[] = [];
   let params: Float32Array[] = [];
   const cfg = { ...training, ...(opts.carried ? { optimizerState: 'carried' as const } : {}) };

@@ -6,8 +6,10 @@
 import type { MethodDefinition } from '@clbench/core';
 import { aGem } from '@clbench/method-a-gem';
 import { clnp } from '@clbench/method-clnp';
+import { der } from '@clbench/method-der';
 import { er } from '@clbench/method-er';
 import { ewc } from '@clbench/method-ewc';
+import { gdumb } from '@clbench/method-gdumb';
 import { hat } from '@clbench/method-hat';
 import { joint } from '@clbench/method-joint';
 import { l1Change } from '@clbench/method-l1-change';
@@ -36,6 +38,8 @@ export const METHODS = {
   er,
   'a-gem': aGem,
   'single-task': singleTask,
+  der,
+  gdumb,
 } satisfies Record<string, MethodDefinition<any>>;
 
 export type MethodName = keyof typeof METHODS;

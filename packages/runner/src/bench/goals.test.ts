@@ -78,6 +78,20 @@ describe('bench goals', () => {
     expect(rows.find((l) => l.startsWith('| er |'))).toContain('| ≤ 20 % at equal rows (met) |');
   });
 
+  it('der is judged at equal rows against 40 %; gdumb has no goal and a line with its retraining per evaluation', () => {
+    expect(OVERHEAD_GOALS.der).toBe(40);
+    expect(OVERHEAD_GOALS.gdumb).toBeUndefined();
+    const report: BenchReport = {
+      backend: 'wasm', network: '784-8-8, batch 128, Adam', harness: { rawSamplesPerSecond: 100, harnessSamplesPerSecond: 99, ratio: 0.99 },
+      methods: [result('naive', {}), result('der', { overheadPct: 230, samplesPerStep: 384, equalSamplesOverheadPct: 39, floorPct: 140 }),
+        result('gdumb', { overheadPct: 2, consolidationSeconds: [1.5, 1.25], retraining: { steps: [512, 512], seconds: [1.5, 1.25] } })],
+    };
+    const lines = benchTable(report).split('\n');
+    expect(lines.find((l) => l.startsWith('| der |'))).toContain('| ≤ 40 % at equal rows (met) |');
+    expect(lines.find((l) => l.startsWith('| gdumb |'))).toContain('| — |');
+    expect(lines).toContain('gdumb: its tasks take no training step; it retrains a fresh network on its memory at each evaluation — after task 1: 512 steps in 1.50 s; after task 2: 512 steps in 1.25 s; samples/s and overhead are per retraining step');
+  });
+
   it('judges peak RSS against the goal per worker count, this code only', () => {
     expect(rssGoalMet({ code: 'after', workers: 1, peakRssMB: 399, samplesPerSecond: 1 })).toBe(true);
     expect(rssGoalMet({ code: 'after', workers: 1, peakRssMB: 401, samplesPerSecond: 1 })).toBe(false);

@@ -15,6 +15,7 @@ export function benchTable(r: BenchReport): string {
     '', 'vs naive: median over the repeats of the method\'s task-2 throughput over that of the naive run just before it; naive\'s own row compares two naive runs (the noise).',
     'Replay methods pass more rows per step than the batch: their goal applies at equal rows (a naive step on as many rows); the floor is that naive step over a plain one.',
     '', ...r.methods.flatMap((m) => (m.pruningSearchSeconds ? [`${m.method}: pruning search (activity + threshold search) per task: ${m.pruningSearchSeconds.map((s) => s.toFixed(2)).join(', ')} s; the rest of its consolidation time is fine-tuning`] : [])),
+    ...r.methods.flatMap((m) => (m.retraining ? [retrainingLine(m.method, m.retraining)] : [])),
   ];
   if (r.pool) {
     lines.push('', `pool scaling (${r.pool.suite}):`, '', '| mode | workers | runs | wall s | samples/s |', '|---|---|---|---|---|',
@@ -24,6 +25,12 @@ export function benchTable(r: BenchReport): string {
   if (r.memory) lines.push('', ...memoryTable(r.memory));
   if (r.checkpoints) lines.push('', ...checkpointsTable(r.checkpoints));
   return lines.join('\n');
+}
+
+/** A method that trains only at evaluation points: its retraining per evaluation (the brief's "retraining time per evaluation"). */
+export function retrainingLine(method: string, r: NonNullable<MethodBench['retraining']>): string {
+  const each = r.seconds.map((s, t) => `after task ${t + 1}: ${r.steps[t]} steps in ${s.toFixed(2)} s`).join('; ');
+  return `${method}: its tasks take no training step; it retrains a fresh network on its memory at each evaluation — ${each}; samples/s and overhead are per retraining step`;
 }
 
 function methodRow(m: MethodBench): string {

@@ -24,6 +24,9 @@ export interface MethodBench {
    *  compares the step with a naive step on as many rows (present only with extra rows). */
   samplesPerStep: number; equalSamplesOverheadPct?: number; floorPct?: number;
   goalPct?: number; consolidationSeconds: number[]; pruningSearchSeconds?: number[]; tensorsLeaked: number; peakRssMB: number;
+  /** A method that trains only in afterTask (GDumb, from scratch on its memory at each evaluation): per task, the
+   *  retraining's steps and seconds (sampling included); its samples/s and overhead are then per retraining step. */
+  retraining?: { steps: number[]; seconds: number[] };
 }
 
 /** Benchmark 3: one suite on 1 worker, N workers and N plain processes. */

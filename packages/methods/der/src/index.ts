@@ -1,0 +1,2 @@
+export { der, Der, darkReplayLoss, type DerHyperparameters } from './der.js';
+export { LogitMemory, type LogitDraw } from './logit-memory.js';

@@ -9,6 +9,7 @@ import { clnp } from '@clbench/method-clnp';
 import { er } from '@clbench/method-er';
 import { ewc } from '@clbench/method-ewc';
 import { hat } from '@clbench/method-hat';
+import { icarl } from '@clbench/method-icarl';
 import { joint } from '@clbench/method-joint';
 import { l1Change } from '@clbench/method-l1-change';
 import { l2 } from '@clbench/method-l2';
@@ -36,6 +37,7 @@ export const METHODS = {
   er,
   'a-gem': aGem,
   'single-task': singleTask,
+  icarl,
 } satisfies Record<string, MethodDefinition<any>>;
 
 export type MethodName = keyof typeof METHODS;

@@ -1,0 +1,1 @@
+export { icarl, Icarl, type IcarlHyperparameters } from './icarl.js';

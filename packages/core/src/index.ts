@@ -9,6 +9,7 @@ export { makeOptimizer, type Optimizer } from './optimizer.js';
 export { gather, forEachBatch, planEpoch, concatSplits, copyRow, rowsOf, featureCount, viewSplit } from './batches.js';
 export { defineMethod, type ContinualMethod, type MethodContext, type GradientStepContext, type StepContext, type StepPhase, type StepPosition, type TaskPlan, type StepSamples, type TapeBatch, type TaskTools, type MethodDefinition, type PruningRecord } from './method.js';
 export { trainContinual, accuracy, DivergenceError, ResumeError, type Progress, type TrainOptions, type TrainResult } from './trainer.js';
+export { seenClasses, classSelection, selectedCrossEntropy } from './seen-classes.js';
 export { computeMetrics, type MetricsOptions } from './metrics.js';
 export { canonicalJson } from './canonical-json.js';
 export { trainingEpochs, budgetProblem } from './budget.js';

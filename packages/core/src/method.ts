@@ -8,7 +8,7 @@
  * Order in a run:  setup → for each task: beforeTask (→ TaskPlan) → [per step: unitGates and
  * batchLoss (in the tape), penalty (θ only), transformGradients, optimiser step, afterStep]
  * → afterTask (its steps, through tools.train, are phase 'consolidation') → evaluation (of each
- * task with evaluationNetwork's network, if any);  diagnostics at the end.
+ * task with evaluationNetwork's network, if any, and predict's labels, if any);  diagnostics at the end.
  *
  * setup, beforeTask, afterTask and diagnostics may read tensors synchronously (dataSync): on a
  * backend without synchronous reads (webgpu) the trainer runs them on the host backend
@@ -101,6 +101,11 @@ export interface ContinualMethod {
   /** Per hidden layer, a [units] gate multiplying its activations in this step's forward pass,
    *  computed inside the tape (HAT's σ(s·e)); null = the network's own masks. */
   unitGates?(step: StepContext): tf.Tensor[] | null;
+  /** The batch's loss in place of the trainer's cross-entropy, inside the tape (iCaRL's sigmoid
+   *  binary cross-entropy with distillation targets, Rebuffi et al. 2017, Alg. 3); batchLoss is
+   *  still added. Absent = the cross-entropy of the batch's logits (over the seen classes only
+   *  under the scenario's `seenClassesOnly`, seen-classes.ts). */
+  taskLoss?(batch: TapeBatch, step: StepContext): tf.Scalar;
   /** Loss term on the batch, its activations or data the method keeps, inside the tape (CLNP's L1
    *  on activations, LwF's distillation, ER's replayed memory batch); null = nothing to add. */
   batchLoss?(batch: TapeBatch, step: StepContext): tf.Scalar | null;
@@ -116,6 +121,11 @@ export interface ContinualMethod {
   /** The network task `task` is evaluated with (single-task: the copy trained on that task
    *  alone); null = the network as it stands. The method owns and disposes what it returns. */
   evaluationNetwork?(task: TaskData, ctx: MethodContext): Network | null;
+  /** At evaluation, the labels [N] (int32) the method predicts for a batch x [N, D] of task `task`,
+   *  computed with ctx.net (iCaRL: the nearest mean of exemplars, Rebuffi et al. 2017, Alg. 1);
+   *  null = the argmax of the evaluated network's logits. Called inside tf.tidy, once per batch;
+   *  not used by `tools.accuracy`, which reads the network's logits. */
+  predict?(x: tf.Tensor2D, task: TaskData, ctx: MethodContext): tf.Tensor1D | null;
   /** Numbers for the report (CLNP: units per layer per task). JSON-serialisable. */
   diagnostics?(): Record<string, unknown>;
   /** Everything the rest of the run depends on, for the checkpoint taken after each task (after

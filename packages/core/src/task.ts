@@ -40,6 +40,9 @@ export interface Scenario {
   /** Output units of each head: multi-head (task-IL) has one head per task. */
   headOutputs: number[];
   tasks: TaskData[];
+  /** Class-incremental only: the training cross-entropy covers the classes of the tasks trained so
+   *  far only (seen-classes.ts; Hsu et al. 2018's code); absent = every output of the head. */
+  seenClassesOnly?: boolean;
 }
 
 /** Which head a task uses: its own in task-incremental, the shared head 0 otherwise. */

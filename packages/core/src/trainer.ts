@@ -12,6 +12,7 @@ import { buildNetwork, type Network, type Param } from './network.js';
 import { makeOptimizer } from './optimizer.js';
 import type { Rng } from './rng.js';
 import { captureRunState, restoreRunState, type RunRecord, type RunStreams } from './run-state.js';
+import { classSelection, seenClasses, selectedCrossEntropy } from './seen-classes.js';
 import type { StateValue } from './state.js';
 import type { NetworkConfig, TrainingConfig } from './schemas/suite.js';
 import { headOf, type Scenario, type Split, type TaskData } from './task.js';
@@ -59,9 +60,12 @@ export class DivergenceError extends Error {}
 /** A checkpoint's state could not be restored into this run (the caller starts the run afresh). */
 export class ResumeError extends Error {}
 
-/** Number of samples of a batch classified correctly with head `head`. */
-const correctCount = (net: Network, x: tf.Tensor2D, y: tf.Tensor, head: number) =>
-  tf.tidy(() => net.forward(x, head).logits.argMax(1).equal(y).sum());
+/** A method's labels for a batch at evaluation (ContinualMethod.predict); null = the network's argmax. */
+type Predict = (x: tf.Tensor2D) => tf.Tensor1D | null;
+
+/** Number of samples of a batch classified correctly with head `head` (or with `predict`'s labels). */
+const correctCount = (net: Network, x: tf.Tensor2D, y: tf.Tensor, head: number, predict?: Predict) =>
+  tf.tidy(() => (predict?.(x) ?? net.forward(x, head).logits.argMax(1)).equal(y).sum());
 
 /** Fraction of a split classified correctly with head `head` (reads synchronously). */
 export function accuracy(net: Network, split: Split, head: number, batchSize = 1000): number {
@@ -76,10 +80,10 @@ export function accuracy(net: Network, split: Split, head: number, batchSize = 1
 }
 
 /** `accuracy`, reading asynchronously (works on every backend, webgpu included). */
-async function evaluate(net: Network, split: Split, head: number, batchSize = 1000): Promise<number> {
+async function evaluate(net: Network, split: Split, head: number, predict?: Predict, batchSize = 1000): Promise<number> {
   if (split.n === 0) return 0;
   const counts: tf.Tensor[] = [];
-  forEachBatch(split, batchSize, (x, y) => { counts.push(correctCount(net, x, y, head)); });
+  forEachBatch(split, batchSize, (x, y) => { counts.push(correctCount(net, x, y, head, predict)); });
   let correct = 0;
   for (const c of counts) { correct += (await c.data())[0]; c.dispose(); }
   return correct / split.n;
@@ -103,7 +107,8 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     const row: number[] = [];
     for (const t of scenario.tasks) {
       const evaluatedNet = method.evaluationNetwork?.(t, ctx) ?? net;
-      row.push(await evaluate(evaluatedNet, t[evaluated], headOf(scenario, t.id)));
+      const predict = method.predict ? (x: tf.Tensor2D) => method.predict!(x, t, ctx) : undefined;
+      row.push(await evaluate(evaluatedNet, t[evaluated], headOf(scenario, t.id), predict));
     }
     return row;
   };
@@ -114,6 +119,8 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
   const carried = training.optimizerState === 'carried' ? makeOptimizer(training) : null;
   /** What the method's beforeTask asked for the current task (its data sources, its own parameters). */
   let plan: TaskPlan = {};
+  /** Under `seenClassesOnly`: the current task's seen-class columns P (seen-classes.ts); else null. */
+  let seen: tf.Tensor2D | null = null;
 
   /** `epochs` epochs of mini-batch steps on the plan's training sources for `task`. */
   const trainEpochs = async (task: TaskData, epochs: number, phase: StepPhase) => {
@@ -133,7 +140,7 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
           const { split, head } = sources[source];
           opts.checkStop?.();
           const context: StepContext = { ...ctx, phase, position: { epoch, step, steps: batches.length }, samples: { split, idx, head } };
-          losses.push({ loss: trainStep(method, context, optimizer, methodParams, scenario.headOutputs[head]), step, samples: idx.length });
+          losses.push({ loss: trainStep(method, context, optimizer, methodParams, scenario.headOutputs[head], seen), step, samples: idx.length });
           rec.stepsTaken++;
           if (losses.length === readEvery || step === batches.length - 1) {
             for (const { loss, step, samples } of await readLosses(losses)) {
@@ -166,11 +173,13 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     for (const task of scenario.tasks.slice(rec.R.length)) {
       ctx.taskId = task.id; ctx.head = headOf(scenario, task.id);
       plan = (await onHost(() => method.beforeTask?.(task, ctx))) ?? {};
+      seen = scenario.seenClassesOnly ? classSelection(seenClasses([...ctx.finished, task, ...(plan.trainOn ?? [])]), scenario.headOutputs[0]) : null;
       const t0 = rec.trainSeconds, s0 = rec.stepsTaken;
       await trainEpochs(task, opts.epochs ?? training.epochs, 'training');
       rec.taskSeconds.push(rec.trainSeconds - t0);
       const t1 = performance.now(), s1 = rec.stepsTaken;
       await onHost(() => method.afterTask?.(task, ctx, tools));
+      seen?.dispose(); seen = null;                                  // its training (fine-tuning included) is over
       rec.consolidationSeconds.push((performance.now() - t1) / 1000);
       rec.steps.train.push(s1 - s0);
       rec.steps.consolidation.push(rec.stepsTaken - s1);
@@ -187,6 +196,7 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     };
   } finally {
     carried?.dispose();
+    seen?.dispose();
     method.dispose?.();
     net.dispose();
   }
@@ -205,9 +215,10 @@ async function readLosses(pending: PendingLoss[]): Promise<{ loss: number; step:
   return pending.splice(0).map((p, i) => { p.loss.dispose(); return { loss: values[i], step: p.step, samples: p.samples }; });
 }
 
-/** One optimiser step; returns the task loss (the caller reads and disposes it). Every other tensor made here is freed here. */
+/** One optimiser step; returns the task loss (the caller reads and disposes it). Every other tensor made here is freed here.
+ *  `seen`: the seen-class columns the cross-entropy is restricted to (seen-classes.ts); null = every output. */
 function trainStep(method: ContinualMethod, step: StepContext, optimizer: ReturnType<typeof makeOptimizer>,
-  methodParams: readonly Param[], outputs: number): tf.Scalar {
+  methodParams: readonly Param[], outputs: number, seen: tf.Tensor2D | null): tf.Scalar {
   const { net } = step, { split, idx, head } = step.samples;
   const params = [...net.taskParams(head), ...methodParams];
   const vars = params.map((p) => p.variable);
@@ -216,8 +227,10 @@ function trainStep(method: ContinualMethod, step: StepContext, optimizer: Return
     const task = tf.variableGrads(() => {
       const gates = method.unitGates?.(step) ?? undefined;
       const { logits, activations, features } = net.forward(x, head, true, undefined, gates);
-      const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(y, outputs), logits) as tf.Scalar;
-      const extra = method.batchLoss?.({ x, y, head, logits, features, activations }, step);
+      const batch = { x, y, head, logits, features, activations };
+      const loss = method.taskLoss?.(batch, step)
+        ?? (seen ? selectedCrossEntropy(logits, y, seen) : tf.losses.softmaxCrossEntropy(tf.oneHot(y, outputs), logits) as tf.Scalar);
+      const extra = method.batchLoss?.(batch, step);
       return extra ? loss.add(extra) : loss;
     }, vars);
     const taskGrads = byParam(params, task.grads);

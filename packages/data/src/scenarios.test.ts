@@ -119,3 +119,16 @@ describe('scenarios are determined by the seed', () => {
     }
   });
 });
+
+describe('split scenario: seenClassesOnly', () => {
+  it('reaches the Scenario only when set; refused, naming the field, outside class-incremental', () => {
+    const d = tiny(), split = { type: 'split', tasks: 3, classesPerTask: 1 } as const;
+    expect(buildScenario(d, { ...split, incremental: 'class', seenClassesOnly: true }, opts(5)).seenClassesOnly).toBe(true);
+    expect('seenClassesOnly' in buildScenario(d, { ...split, incremental: 'class' }, opts(5))).toBe(false);      // absent: the Scenario as before
+    expect('seenClassesOnly' in buildScenario(d, { ...split, incremental: 'class', seenClassesOnly: false }, opts(5))).toBe(false);
+    for (const incremental of ['task', 'domain'] as const) {
+      expect(() => buildScenario(d, { ...split, incremental, seenClassesOnly: true }, opts(5)))
+        .toThrow(`scenario.seenClassesOnly: masks the unseen classes of a shared class-incremental head; this scenario is ${incremental}-incremental`);
+    }
+  });
+});

@@ -69,6 +69,7 @@ export function scenarioLayout(cfg: ScenarioConfig, data: DatasetShape, image: b
     case 'split': {
       const c = cfg.classesPerTask;
       if (T * c > data.classes) throw new Error(`scenario.tasks: ${T} tasks × ${c} classes needs ${T * c} classes, ${data.name} has ${data.classes}`);
+      if (cfg.seenClassesOnly && cfg.incremental !== 'class') throw new Error(`scenario.seenClassesOnly: masks the unseen classes of a shared class-incremental head; this scenario is ${cfg.incremental}-incremental`);
       tasks = split(c, (k) => k * c, (_, classes) => `classes ${classes.join('/')}`, cfg.incremental !== 'class');
       headOutputs = cfg.incremental === 'class' ? [T * c] : perTask(c);
       break;
@@ -155,7 +156,8 @@ export function buildScenario(data: Dataset, cfg: ScenarioConfig, opts: Scenario
       test: view(data, data.test, p.testRows ? Int32Array.from(p.testRows) : null, p),
     };
   });
-  return { name: `${cfg.type}-${data.name}`, incremental: cfg.incremental, inputShape: layout.inputShape, headOutputs: layout.headOutputs, tasks };
+  const seenClassesOnly = cfg.type === 'split' && cfg.seenClassesOnly === true;       // absent unless set: the Scenario stays as before
+  return { name: `${cfg.type}-${data.name}`, incremental: cfg.incremental, inputShape: layout.inputShape, headOutputs: layout.headOutputs, tasks, ...(seenClassesOnly ? { seenClassesOnly } : {}) };
 }
 
 /** A task's transform made concrete: a permutation drawn from `permRng`, or a planned rotation. */

@@ -45,6 +45,8 @@ export const ScenarioSchema = z.discriminatedUnion('type', [
     incremental: z.enum(['task', 'domain', 'class']).default('task'),
     tasks: z.number().int().min(1).default(5),
     classesPerTask: z.number().int().min(1).default(2),
+    seenClassesOnly: z.boolean().optional()
+      .describe('class-incremental only: the training cross-entropy\'s softmax covers only the classes of the tasks trained so far (the current one included); later tasks\' outputs get no gradient and stay out of the normaliser, as in Hsu et al. 2018\'s code (valid_out_dim). Evaluation reads every output, as theirs does. Absent = false: all outputs from task 0'),
   }),
   z.strictObject({
     type: z.literal('permuted'),

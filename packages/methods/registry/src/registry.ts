@@ -11,6 +11,7 @@ import { er } from '@clbench/method-er';
 import { ewc } from '@clbench/method-ewc';
 import { gdumb } from '@clbench/method-gdumb';
 import { hat } from '@clbench/method-hat';
+import { icarl } from '@clbench/method-icarl';
 import { joint } from '@clbench/method-joint';
 import { l1Change } from '@clbench/method-l1-change';
 import { l2 } from '@clbench/method-l2';
@@ -40,6 +41,7 @@ export const METHODS = {
   'single-task': singleTask,
   der,
   gdumb,
+  icarl,
 } satisfies Record<string, MethodDefinition<any>>;
 
 export type MethodName = keyof typeof METHODS;

@@ -5,6 +5,7 @@
  *     clbench's kernel (goal ≥ 2×) — harness.ts;
  *  2. every registered method's training throughput on its second task relative to naive (goals in
  *     goals.ts), its consolidation time per task, and the tensor count after the run — methods.ts;
+ *  2b. iCaRL (class-incremental only): its step time vs naive's, herding and nearest-mean evaluation apart — icarl.ts;
  *  3. pool scaling: one suite on 1 worker, N workers, N plain processes — pool.ts;
  *  4. memory on full MNIST: peak RSS of a fresh CLI process with 1 and 2 workers — memory.ts;
  *  5. per-task checkpoints: write time and size per method on the default suite's setting
@@ -15,6 +16,7 @@ import { initBackend, type BackendName } from '@clbench/core';
 import type { MethodName } from '@clbench/methods';
 import { benchCheckpoints } from './checkpoints.js';
 import { benchHarness } from './harness.js';
+import { benchIcarl } from './icarl.js';
 import { measureMemory } from './memory.js';
 import { benchMethods } from './methods.js';
 import { benchPool } from './pool.js';
@@ -45,6 +47,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const network = benchNetwork(opts.hidden);
   const { harness, transposedMatMul } = await benchHarness({ backend, network, repeats: opts.repeats, log: opts.log });
   const methods = await benchMethods({ network, repeats: opts.repeats, methods: opts.methods, log: opts.log });
+  const icarl = (opts.methods ?? ['icarl']).includes('icarl') ? await benchIcarl({ network, repeats: opts.repeats, log: opts.log }) : undefined;
   const pool = opts.pool ? await benchPool({ backend: opts.backend, network, workers: opts.workers, log: opts.log }) : undefined;
   const memory = opts.memory
     ? measureMemory({ cli: opts.memory.cli, before: opts.memory.before, backend: opts.backend, network: MEMORY_NETWORK, log: opts.log })
@@ -55,6 +58,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     backend, network: `784-${opts.hidden}-${opts.hidden}, batch ${BENCH_TRAINING.batchSize}, Adam`,
     harness,
     methods,
+    ...(icarl && { icarl }),
     ...(checkpoints && { checkpoints }),
   };
 }

@@ -1,6 +1,6 @@
 /** Markdown rendering of a bench report (what `clbench bench` prints). */
 import { checkpointGoalMet, overheadVerdict, RSS_GOALS_MB, rssGoalMet } from './goals.js';
-import type { BenchReport, CheckpointsReport, MemoryReport, MethodBench } from './types.js';
+import type { BenchReport, CheckpointsReport, IcarlBench, MemoryReport, MethodBench } from './types.js';
 
 export function benchTable(r: BenchReport): string {
   const lines = [
@@ -17,6 +17,7 @@ export function benchTable(r: BenchReport): string {
     '', ...r.methods.flatMap((m) => (m.pruningSearchSeconds ? [`${m.method}: pruning search (activity + threshold search) per task: ${m.pruningSearchSeconds.map((s) => s.toFixed(2)).join(', ')} s; the rest of its consolidation time is fine-tuning`] : [])),
     ...r.methods.flatMap((m) => (m.retraining ? [retrainingLine(m.method, m.retraining)] : [])),
   ];
+  if (r.icarl) lines.push('', ...icarlTable(r.icarl));
   if (r.pool) {
     lines.push('', `pool scaling (${r.pool.suite}):`, '', '| mode | workers | runs | wall s | samples/s |', '|---|---|---|---|---|',
       ...r.pool.results.map((t) => `| ${t.mode} | ${t.workers} | ${t.runs} | ${t.wallSeconds.toFixed(1)} | ${t.samplesPerSecond.toFixed(0)} |`),
@@ -63,4 +64,12 @@ export function checkpointsTable(c: CheckpointsReport): string[] {
       const size = first === last ? MiB(last) : `${MiB(first)} → ${MiB(last)}`;
       return `| ${m.method} | ${m.writes} | ${(1000 * m.encodeSeconds).toFixed(1)} | ${(1000 * m.writeSeconds).toFixed(1)} | ${(1000 * m.totalSeconds).toFixed(1)} | ${size} | ${m.taskTrainSeconds.toFixed(2)} | ${m.ratioPct.toFixed(2)} % | ≤ ${m.goalPct} % ${checkpointGoalMet(m) ? '(met)' : '(missed)'} |`;
     })];
+}
+
+export function icarlTable(b: IcarlBench): string[] {
+  const s = (xs: number[]) => xs.map((v) => v.toFixed(2)).join(', ');
+  return ['icarl (class-incremental split MNIST, 2 tasks, K = 500; the same rows per step as naive):', '',
+    '| step overhead vs naive (task 2) | goal | herding s per task | class means s per task | NME evaluation s per evaluation (test samples) | tensors left |',
+    '|---|---|---|---|---|---|',
+    `| ${b.stepOverheadPct.toFixed(1)} % (${b.stepsTask2} steps) | ≤ ${b.goalPct} % ${b.stepOverheadPct <= b.goalPct ? '(met)' : '(missed)'} | ${s(b.herdingSeconds)} | ${s(b.meansSeconds)} | ${s(b.nmeSeconds)} (${b.testSamples.reduce((a, c) => a + c, 0)}) | ${b.tensorsLeaked} |`];
 }

@@ -29,6 +29,18 @@ export interface MethodBench {
   retraining?: { steps: number[]; seconds: number[] };
 }
 
+/** Benchmark 2b (icarl.ts): iCaRL on class-incremental split MNIST (2 tasks), medians over the repeats. */
+export interface IcarlBench {
+  /** Task-2 time per optimiser step over naive's, in % (the same rows per step). */
+  stepOverheadPct: number; goalPct: number; stepsTask2: number;
+  /** Per task: exemplar construction (features + herding, Alg. 4), the class means (Alg. 1), and the
+   *  nearest-mean evaluation of every task's test split after it (seconds). */
+  herdingSeconds: number[]; meansSeconds: number[]; nmeSeconds: number[];
+  /** Test samples of each task (what each evaluation classifies). */
+  testSamples: number[];
+  tensorsLeaked: number;
+}
+
 /** Benchmark 3: one suite on 1 worker, N workers and N plain processes. */
 export interface PoolBench { suite: string; results: Throughput[]; poolVsProcesses: number }
 
@@ -72,5 +84,7 @@ export interface BenchReport {
   pool?: PoolBench;
   memory?: MemoryReport;
   methods: MethodBench[];
+  /** Benchmark 2b: present when iCaRL is among the chosen methods. */
+  icarl?: IcarlBench;
   checkpoints?: CheckpointsReport;
 }

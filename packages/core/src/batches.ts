@@ -5,6 +5,7 @@
 import { tf } from './backend.js';
 import type { Rng } from './rng.js';
 import type { Split, SplitView } from './task.js';
+import { upload } from './webgpu-dispatch.js';
 
 /** Values per sample of a split (without materialising a view's x). */
 export function featureCount(split: Split): number {
@@ -41,6 +42,14 @@ export function gather(split: Split, idx: ArrayLike<number>): { x: tf.Tensor2D; 
   const B = idx.length, yb = new Int32Array(B);
   for (let k = 0; k < B; k++) yb[k] = split.y[idx[k]];
   return { x: tf.tensor2d(rowsOf(split, idx), [B, featureCount(split)]), y: tf.tensor1d(yb, 'int32') };
+}
+
+/** `gather` for the webgpu backend: the same rows, written straight into device buffers
+ *  (webgpu-dispatch.ts, `upload`: no staging buffer, no break of the compute pass). */
+export function gatherOnDevice(split: Split, idx: ArrayLike<number>): { x: tf.Tensor2D; y: tf.Tensor1D } {
+  const B = idx.length, yb = new Int32Array(B);
+  for (let k = 0; k < B; k++) yb[k] = split.y[idx[k]];
+  return { x: upload(rowsOf(split, idx), [B, featureCount(split)], 'float32') as tf.Tensor2D, y: upload(yb, [B], 'int32') as tf.Tensor1D };
 }
 
 /** Call fn on consecutive batches of a split (in order); tensors are disposed after fn. */

@@ -52,8 +52,9 @@ async function measure(name) {
   method.afterStep = (step) => {
     own?.(step);
     if (step.phase !== 'training') { last = null; return; }
-    const now = { ...counts, t: performance.now(), task: step.taskId };
-    if (last && last.task === now.task && ++seen > 2) steps.push(Object.fromEntries(['programs', 'uploads', 'breaks', 'submits', 't'].map((k) => [k, now[k] - last[k]])));
+    const cpu = process.cpuUsage();
+    const now = { ...counts, cpu: (cpu.user + cpu.system) / 1000, wall: performance.now(), task: step.taskId };
+    if (last && last.task === now.task && ++seen > 2) steps.push(Object.fromEntries(['programs', 'uploads', 'breaks', 'submits', 'cpu', 'wall'].map((k) => [k, now[k] - last[k]])));
     last = now;
   };
   try {
@@ -99,16 +100,16 @@ const adapter = gpuAdapter();
 const lines = [
   `adapter ${adapter.device} (Dawn ${adapter.dawnBackend}); network 784-${units}-${units}, Adam, batch 256; ${repeats} run(s) per method and path, interleaved`,
   '',
-  '| method | programs / step before | after | ratio | uploads / step before | after | pass breaks / step before | after | submits / step before | after | CPU ms / step before | after | speed-up | steps |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| method | programs / step before | after | ratio | uploads / step before | after | pass breaks / step before | after | submits / step before | after | CPU ms / step before | after | ratio | wall ms / step before | after | steps |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const [m, { before, after }] of results) {
-  if (!before.length || !after.length) { lines.push(`| ${m} | no training steps measured | | | | | | | | | | | | |`); continue; }
+  if (!before.length || !after.length) { lines.push(`| ${m} | no training steps measured | | | | | | | | | | | | | | |`); continue; }
   const k = (xs, key) => mean(xs.map((s) => s[key]));
-  const msB = median(before.map((s) => s.t)), msA = median(after.map((s) => s.t));
-  lines.push(`| ${m} | ${f1(k(before, 'programs'))} | ${f1(k(after, 'programs'))} | ${f2(k(before, 'programs') / k(after, 'programs'))} | ${f1(k(before, 'uploads'))} | ${f1(k(after, 'uploads'))} | ${f1(k(before, 'breaks'))} | ${f1(k(after, 'breaks'))} | ${f1(k(before, 'submits'))} | ${f1(k(after, 'submits'))} | ${f2(msB)} | ${f2(msA)} | ${f2(msB / msA)} | ${after.length} |`);
+  const wall = (xs) => median(xs.map((s) => s.wall));
+  lines.push(`| ${m} | ${f1(k(before, 'programs'))} | ${f1(k(after, 'programs'))} | ${f2(k(before, 'programs') / k(after, 'programs'))} | ${f1(k(before, 'uploads'))} | ${f1(k(after, 'uploads'))} | ${f1(k(before, 'breaks'))} | ${f1(k(after, 'breaks'))} | ${f1(k(before, 'submits'))} | ${f1(k(after, 'submits'))} | ${f2(k(before, 'cpu'))} | ${f2(k(after, 'cpu'))} | ${f2(k(before, 'cpu') / k(after, 'cpu'))} | ${f2(wall(before))} | ${f2(wall(after))} | ${after.length} |`);
 }
-lines.push('', 'Per training step (a method\'s afterStep to the next, its loss read every 32 steps included; the first two steps of a run, which compile shaders, left out): counts are means, CPU ms medians. uploads: tensors copied from the CPU (the batch\'s x and labels are 2 of them). before: setWebgpuKernels(false), the webgpu path before issue 26; after: core/webgpu-*.ts.');
+lines.push('', 'Per training step (a method\'s afterStep to the next, its loss read every 32 steps included; the first two steps of a run, which compile shaders, left out): counts and CPU ms are means; CPU ms is the process\'s own (user + system, process.cpuUsage: what other processes on the machine take is not in it), wall ms the median. uploads: tensors copied from the CPU (the batch\'s x and labels are 2 of them). before: setWebgpuKernels(false), the webgpu path before issue 26; after: core/webgpu-*.ts.');
 console.log(lines.join('\n'));
 if (markdown) writeFileSync(markdown, `${lines.join('\n')}\n`);
 process.exit(0);

@@ -83,11 +83,15 @@ if (trace) {
 }
 
 const results = new Map(methods.map((m) => [m, { before: [], after: [] }]));
+/** Per method and path: each run's mean CPU ms per step (the table gives their median: a burst of load on the machine hits one run). */
+const runs = new Map(methods.map((m) => [m, {}]));
 for (let r = 0; r < repeats; r++) {
   for (const m of methods) {
     for (const path of ['before', 'after']) {                               // interleaved: the machine's drift hits both alike
       setWebgpuKernels(path === 'after');
-      results.get(m)[path].push(...await measure(m));
+      const steps = await measure(m);
+      results.get(m)[path].push(...steps);
+      if (steps.length) (runs.get(m)[path] ??= []).push(steps.reduce((a, s) => a + s.cpu, 0) / steps.length);
     }
   }
 }
@@ -107,9 +111,10 @@ for (const [m, { before, after }] of results) {
   if (!before.length || !after.length) { lines.push(`| ${m} | no training steps measured | | | | | | | | | | | | | | |`); continue; }
   const k = (xs, key) => mean(xs.map((s) => s[key]));
   const wall = (xs) => median(xs.map((s) => s.wall));
-  lines.push(`| ${m} | ${f1(k(before, 'programs'))} | ${f1(k(after, 'programs'))} | ${f2(k(before, 'programs') / k(after, 'programs'))} | ${f1(k(before, 'uploads'))} | ${f1(k(after, 'uploads'))} | ${f1(k(before, 'breaks'))} | ${f1(k(after, 'breaks'))} | ${f1(k(before, 'submits'))} | ${f1(k(after, 'submits'))} | ${f2(k(before, 'cpu'))} | ${f2(k(after, 'cpu'))} | ${f2(k(before, 'cpu') / k(after, 'cpu'))} | ${f2(wall(before))} | ${f2(wall(after))} | ${after.length} |`);
+  const cpuB = median(runs.get(m).before), cpuA = median(runs.get(m).after);
+  lines.push(`| ${m} | ${f1(k(before, 'programs'))} | ${f1(k(after, 'programs'))} | ${f2(k(before, 'programs') / k(after, 'programs'))} | ${f1(k(before, 'uploads'))} | ${f1(k(after, 'uploads'))} | ${f1(k(before, 'breaks'))} | ${f1(k(after, 'breaks'))} | ${f1(k(before, 'submits'))} | ${f1(k(after, 'submits'))} | ${f2(cpuB)} | ${f2(cpuA)} | ${f2(cpuB / cpuA)} | ${f2(wall(before))} | ${f2(wall(after))} | ${after.length} |`);
 }
-lines.push('', 'Per training step (a method\'s afterStep to the next, its loss read every 32 steps included; the first two steps of a run, which compile shaders, left out): counts and CPU ms are means; CPU ms is the process\'s own (user + system, process.cpuUsage: what other processes on the machine take is not in it), wall ms the median. uploads: tensors copied from the CPU (the batch\'s x and labels are 2 of them). before: setWebgpuKernels(false), the webgpu path before issue 26; after: core/webgpu-*.ts.');
+lines.push('', 'Per training step (a method\'s afterStep to the next, its loss read every 32 steps included; the first two steps of a run, which compile shaders, left out): counts are means over all steps; CPU ms is the process\'s own (user + system, process.cpuUsage: what other processes on the machine take is not in it), the median over runs of each run\'s mean; wall ms the median step. uploads: tensors copied from the CPU (the batch\'s x and labels are 2 of them). before: setWebgpuKernels(false), the webgpu path before issue 26; after: core/webgpu-*.ts.');
 console.log(lines.join('\n'));
 if (markdown) writeFileSync(markdown, `${lines.join('\n')}\n`);
 process.exit(0);

@@ -53,14 +53,15 @@ export function registerWebgpuDense(): void {
   });
 }
 
+/** a·b (operands transposed as asked) of rank-2 tensors: tfjs's kernel without tf.matMul's reshapes. */
+const matMul = (a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) =>
+  tf.engine().runKernel('BatchMatMul', { a, b }, { transposeA, transposeB }) as tf.Tensor;
+
 /** act(x·W + b) in one program, differentiable in W, b (and x when `inputGrad`) on webgpu. x [N, in], W [in, units], b [units]. */
 export function webgpuDense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, relu: boolean, inputGrad: boolean): tf.Tensor2D {
-  const [N, inner] = x.shape, units = W.shape[1];
-  const fused = (xv: tf.Tensor, Wv: tf.Tensor, bv: tf.Tensor) => {
-    const y3 = tf.engine().runKernel('_FusedMatMul', { a: xv.reshape([1, N, inner]), b: Wv.reshape([1, inner, units]), bias: bv },
-      { transposeA: false, transposeB: false, activation: relu ? 'relu' : 'linear', leakyreluAlpha: 0.2 }) as tf.Tensor;
-    return y3.reshape([N, units]) as tf.Tensor2D;
-  };
+  // tfjs-webgpu's matMul kernels take rank-2 operands as a batch of one (batchMatMulImpl): no reshapes.
+  const fused = (xv: tf.Tensor, Wv: tf.Tensor, bv: tf.Tensor) => tf.engine().runKernel('_FusedMatMul', { a: xv, b: Wv, bias: bv },
+    { transposeA: false, transposeB: false, activation: relu ? 'relu' : 'linear', leakyreluAlpha: 0.2 }) as tf.Tensor2D;
   /** [δ, ∂b] from dy and the saved output y. */
   const backward = (dy: tf.Tensor, y: tf.Tensor): [tf.Tensor, tf.Tensor] => {
     if (!relu) return [dy, tf.engine().runKernel(DENSE_GRAD_KERNEL, { dy }, { relu: false } as unknown as tf.NamedAttrMap) as tf.Tensor];
@@ -73,7 +74,7 @@ export function webgpuDense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, relu
       save([xv, Wv, value]);
       const gradFunc = (dy: tf.Tensor, [xs, Ws, y]: tf.Tensor[]) => {
         const [delta, db] = backward(dy, y);
-        return [tf.matMul(delta, Ws, false, true), tf.matMul(xs, delta, true, false), db];   // ∂x = δ·Wᵀ, ∂W = xᵀ·δ
+        return [matMul(delta, Ws, false, true), matMul(xs, delta, true, false), db];         // ∂x = δ·Wᵀ, ∂W = xᵀ·δ
       };
       return { value, gradFunc };
     })(x, W, b) as tf.Tensor2D;
@@ -84,7 +85,7 @@ export function webgpuDense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, relu
     save([x, value]);                                        // saved (kept until the backward pass), though not an input
     const gradFunc = (dy: tf.Tensor, [xs, y]: tf.Tensor[]) => {
       const [delta, db] = backward(dy, y);
-      return [tf.matMul(xs, delta, true, false), db];                                        // ∂W = xᵀ·δ
+      return [matMul(xs, delta, true, false), db];                                           // ∂W = xᵀ·δ
     };
     return { value, gradFunc };
   })(W, b) as tf.Tensor2D;

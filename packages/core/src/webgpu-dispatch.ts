@@ -132,11 +132,13 @@ export function deviceOne(): tf.Scalar {
 }
 
 /** tf.variableGrads(f, vars) with the device's 1 as the seed gradient (no upload): the same
- *  {value, grads by variable name}, variables without a gradient left out. */
+ *  {value, grads by variable name}, non-trainable variables and those without a gradient left out. */
 export function deviceGrads(f: () => tf.Scalar, vars: tf.Variable[]): { value: tf.Scalar; grads: tf.NamedTensorMap } {
-  const { value, grads } = tf.engine().gradients(f, vars, deviceOne(), true);
+  const trainable = vars.filter((v) => v.trainable);
+  if (!trainable.length) throw new Error(`deviceGrads: none of the ${vars.length} variables is trainable`);
+  const { value, grads } = tf.engine().gradients(f, trainable, deviceOne(), true);
   const named: tf.NamedTensorMap = {};
-  vars.forEach((v, i) => { if (grads[i] != null) named[v.name] = grads[i]; });
+  trainable.forEach((v, i) => { if (grads[i] != null) named[v.name] = grads[i]; });
   return { value: value as tf.Scalar, grads: named };
 }
 

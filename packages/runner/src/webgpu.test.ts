@@ -120,4 +120,18 @@ describe.skipIf(!installed)('webgpu on Dawn null backend (no numbers checked)', 
       spies.forEach(([obj, name], i) => { obj[name] = originals[i]; });
     }
   });
+
+  it('the training step\'s gradients on webgpu (deviceGrads, seed 1 on the device) name the same variables as tf.variableGrads: non-trainable ones left out', async () => {
+    await initBackend('webgpu');
+    const { deviceGrads } = await import('@clbench/core');
+    const a = tf.variable(tf.ones([3]), true, 'dg.a'), frozen = tf.variable(tf.ones([3]), false, 'dg.frozen'), unused = tf.variable(tf.ones([2]), true, 'dg.unused');
+    const before = tf.memory().numTensors;
+    const f = () => a.mul(frozen).sum() as tf.Scalar;
+    const mine = tf.tidy(() => Object.keys(deviceGrads(f, [a, frozen, unused]).grads));
+    const tfjs = tf.tidy(() => Object.entries(tf.variableGrads(f, [a, frozen, unused]).grads).filter(([, g]) => g != null).map(([k]) => k));
+    expect(mine).toEqual(['dg.a']);
+    expect(mine).toEqual(tfjs);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, frozen, unused]);
+  });
 });

@@ -9,7 +9,7 @@
  *  5. one task of benchmarks/paper-permuted-mnist.json on webgpu → the extrapolated wall time of a run.
  * Exit status 1 when 2 or 3 fails. Output: plain lines, meant to be kept (reports/gpu/).
  */
-import { ADAM_KERNEL, forEachBatch, gpuAdapter, hasFusedAdam, headOf, initBackend, Rng, tf, trainContinual } from '@clbench/core';
+import { forEachBatch, gpuAdapter, headOf, initBackend, Rng, setWebgpuKernels, tf, trainContinual } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist, scenarioForRun } from '@clbench/data';
 import { getMethod } from '@clbench/methods';
 import { expandMatrix, loadSuite } from '@clbench/runner';
@@ -125,14 +125,13 @@ for (const hidden of [[256, 256], [2000, 2000]]) {
   const g = await msPerStep('webgpu', hidden, 120), w = await msPerStep('wasm', hidden, hidden[0] > 1000 ? 6 : 20);
   log(`ms per step, 784-${hidden.join('-')}-10, batch 256 (median): webgpu ${g.toFixed(2)}, wasm ${w.toFixed(2)} (webgpu ${(w / g).toFixed(1)}x faster)`);
 }
-// the fused Adam update (core/webgpu-adam.ts) against the written-out one, same process
-if (hasFusedAdam()) {
-  const fused = await msPerStep('webgpu', [2000, 2000], 120);
-  const kernel = tf.getKernel(ADAM_KERNEL, 'webgpu');
-  tf.unregisterKernel(ADAM_KERNEL, 'webgpu');
-  const ops = await msPerStep('webgpu', [2000, 2000], 120);
-  tf.registerKernel(kernel);
-  log(`ms per step, 784-2000-2000-10, batch 256, webgpu: fused Adam ${fused.toFixed(2)}, written-out Adam ${ops.toFixed(2)}`);
+// core/webgpu-*.ts's kernels (dense, cross-entropy, Adam: issue 26) against tfjs ops and the 3-program Adam, same process, interleaved
+for (const hidden of [[256, 256], [2000, 2000]]) {
+  const ms = { after: [], before: [] };
+  for (let r = 0; r < 2; r++) for (const path of ['before', 'after']) { setWebgpuKernels(path === 'after'); ms[path].push(await msPerStep('webgpu', hidden, 120)); }
+  setWebgpuKernels(true);
+  const best = (xs) => Math.min(...xs);
+  log(`ms per step, 784-${hidden.join('-')}-10, batch 256, webgpu: kernels ${best(ms.after).toFixed(2)}, tfjs ops (before issue 26) ${best(ms.before).toFixed(2)} (best of 2 each)`);
 }
 
 // 5. one paper-scale task

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { trackDataIds } from './host.js';
 import { useFastTransposedMatMul } from './wasm-matmul.js';
 import { initWebgpu } from './webgpu.js';
+import { deviceOne } from './webgpu-dispatch.js';
 
 useFastTransposedMatMul(); // before the wasm backend initialises (wasm-matmul.ts)
 
@@ -30,7 +31,7 @@ export async function initBackend(name: BackendName = 'auto'): Promise<string> {
   if (name === 'webgpu' || name === 'auto') {
     if (tf.getBackend() === 'webgpu' && tf.findBackend('webgpu')) return 'webgpu';
     const adapter = await initWebgpu({ real: name === 'auto' });
-    if (adapter && (await tf.setBackend('webgpu'))) { await tf.ready(); trackDataIds(tf.backend()); return 'webgpu'; }
+    if (adapter && (await tf.setBackend('webgpu'))) { await tf.ready(); trackDataIds(tf.backend()); deviceOne(); return 'webgpu'; }
     if (name === 'webgpu') throw new Error('backend "webgpu": no WebGPU adapter (needs the optional packages webgpu and @tensorflow/tfjs-backend-webgpu, glibc ≥ 2.34, the Vulkan loader libvulkan1 and a GPU driver with Vulkan; see README, GPUs)');
   }
   if (name === 'tensorflow' || name === 'auto') {

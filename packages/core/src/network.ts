@@ -19,6 +19,8 @@ import { conv2d } from './conv.js';
 import type { Rng } from './rng.js';
 import type { LayerConfig, NetworkConfig } from './schemas/suite.js';
 import { inputSize } from './task.js';
+import { webgpuDense } from './webgpu-dense.js';
+import { webgpuKernels } from './webgpu-dispatch.js';
 
 export interface Param { name: string; variable: tf.Variable }
 
@@ -66,8 +68,9 @@ export class HiddenLayer {
     const W = mask ? this.W.mul(mask) : this.W;
     if (this.kind === 'dense') {
       const x2 = (this.flattenBefore ? x.reshape([x.shape[0], -1]) : x) as tf.Tensor2D;
-      h = probe ? tf.relu(tf.matMul(x2, W as tf.Tensor2D).add(this.b).add(probe))
-        : tf.fused.matMul({ a: x2, b: W as tf.Tensor2D, bias: this.b, activation: 'relu' });
+      if (probe) h = tf.relu(tf.matMul(x2, W as tf.Tensor2D).add(this.b).add(probe));
+      else if (webgpuKernels()) h = webgpuDense(x2, W as tf.Tensor2D, this.b as tf.Tensor1D, true, this.prevUnits !== null);   // one program, also under gradients
+      else h = tf.fused.matMul({ a: x2, b: W as tf.Tensor2D, bias: this.b, activation: 'relu' });
     } else {
       if (probe) throw new Error(`${this.name}: probes are only supported on dense layers`);
       h = conv2d(x as tf.Tensor4D, W as tf.Tensor4D, this.padding).add(this.b).relu(); // conv.ts: wasm lacks the filter-gradient kernel
@@ -121,6 +124,7 @@ export class Network {
   /** Logits of head `head` on head-input features [N, F]. */
   headLogits(features: tf.Tensor2D, head: number): tf.Tensor2D {
     const H = this.heads[head];
+    if (webgpuKernels()) return webgpuDense(features, H.W as unknown as tf.Tensor2D, H.b as unknown as tf.Tensor1D, false, true);
     return tf.matMul(features, H.W as unknown as tf.Tensor2D).add(H.b) as tf.Tensor2D;
   }
 

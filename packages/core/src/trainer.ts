@@ -5,7 +5,7 @@
  * accuracy matrix R. Gradient steps are counted per task, training and consolidation apart.
  */
 import { tf } from './backend.js';
-import { concatSplits, forEachBatch, gather, planEpoch } from './batches.js';
+import { concatSplits, forEachBatch, gather, gatherOnDevice, planEpoch } from './batches.js';
 import { needsHost, onDevice, onHost } from './host.js';
 import type { ContinualMethod, MethodContext, StepContext, StepPhase, TaskPlan, TaskTools } from './method.js';
 import { buildNetwork, type Network, type Param } from './network.js';
@@ -16,6 +16,8 @@ import { classSelection, seenClasses, selectedCrossEntropy } from './seen-classe
 import type { StateValue } from './state.js';
 import type { NetworkConfig, TrainingConfig } from './schemas/suite.js';
 import { headOf, type Scenario, type Split, type TaskData } from './task.js';
+import { webgpuSoftmaxCrossEntropy } from './webgpu-cross-entropy.js';
+import { deviceGrads, webgpuKernels } from './webgpu-dispatch.js';
 
 export interface Progress { task: number; tasks: number; epoch: number; epochs: number; step: number; steps: number; loss: number }
 
@@ -222,17 +224,24 @@ function trainStep(method: ContinualMethod, step: StepContext, optimizer: Return
   const { net } = step, { split, idx, head } = step.samples;
   const params = [...net.taskParams(head), ...methodParams];
   const vars = params.map((p) => p.variable);
+  // webgpu: the batch written to the device without breaking the compute pass, the loss in two programs and
+  // the seed gradient already on the device (webgpu-*.ts); elsewhere tfjs ops.
+  const gpu = webgpuKernels();
   return tf.tidy(() => {
-    const { x, y } = gather(split, idx);
-    const task = tf.variableGrads(() => {
+    const { x, y } = gpu ? gatherOnDevice(split, idx) : gather(split, idx);
+    // The data term: the method's own (taskLoss, e.g. iCaRL's BCE) or the cross-entropy, over the seen
+    // classes only when the scenario says so, else over every output (on webgpu as two kernels).
+    const objective = (): tf.Scalar => {
       const gates = method.unitGates?.(step) ?? undefined;
       const { logits, activations, features } = net.forward(x, head, true, undefined, gates);
       const batch = { x, y, head, logits, features, activations };
       const loss = method.taskLoss?.(batch, step)
-        ?? (seen ? selectedCrossEntropy(logits, y, seen) : tf.losses.softmaxCrossEntropy(tf.oneHot(y, outputs), logits) as tf.Scalar);
+        ?? (seen ? selectedCrossEntropy(logits, y, seen)
+          : gpu ? webgpuSoftmaxCrossEntropy(logits, y) : tf.losses.softmaxCrossEntropy(tf.oneHot(y, outputs), logits) as tf.Scalar);
       const extra = method.batchLoss?.(batch, step);
-      return extra ? loss.add(extra) : loss;
-    }, vars);
+      return extra ? loss.add(extra) as tf.Scalar : loss;
+    };
+    const task = gpu ? deviceGrads(objective, vars) : tf.variableGrads(objective, vars);
     const taskGrads = byParam(params, task.grads);
     let grads = taskGrads;
     if (method.penalty) {

@@ -1,20 +1,24 @@
 /**
- * Adam's update on the webgpu backend as three GPU programs per parameter instead of nine.
+ * Adam's update on the webgpu backend as one GPU program per parameter.
  *
- * Written out with tfjs ops (optimizer.ts) an update is 9 GPU programs per parameter plus uploads
- * of its scalar constants (tools/gpu/dispatches.mjs), and on
- * tfjs-webgpu in Node every kernel costs ~0.4 ms whatever its size: on an H100 the update took
- * 33–57 ms of an 85 ms paper-scale step (reports/gpu/profile-h100.txt). This kernel computes the
- * same formula in the same order (Kingma & Ba 2015, Alg. 1, with the bias corrections folded
- * into the step size as in optimizer.ts):
+ * Written out with tfjs ops (optimizer.ts) an update is 12 GPU programs per parameter plus uploads
+ * of its scalar constants, and on tfjs-webgpu in Node every program costs ~0.1–0.4 ms of CPU
+ * whatever its size (reports/gpu/profile-h100.txt). This kernel computes the same formula in the
+ * same order (Kingma & Ba 2015, Alg. 1, with the bias corrections folded into the step size as in
+ * optimizer.ts), reading θ, g, m, v (and the mask) and writing θ', m', v' in one pass
+ * (webgpu-dispatch.ts records programs with several outputs):
  *   m ← β1·m + (1−β1)·g        v ← β2·v + (1−β2)·g²        θ ← θ − mask · lr_t · m / (√v + ε)
- * A masked (frozen) entry gets θ − 0 = θ, bit for bit, as on every other backend.
+ * A masked (frozen) entry gets θ − 0 = θ, bit for bit, as on every other backend. Its constants,
+ * lr_t included, travel in the program's uniform buffer: no scalar is uploaded.
  *
  * Registered for the webgpu backend only, as the tfjs kernel `ClbenchAdam` (core/webgpu.ts calls
  * `registerWebgpuAdam` once the backend is loaded); optimizer.ts uses it where it exists.
- * CLBENCH_WEBGPU_ADAM=ops keeps the written-out update (to measure the difference).
+ * CLBENCH_WEBGPU_KERNELS=ops (or `setWebgpuKernels(false)`) records the update as the three
+ * programs it was before (m, v, θ apart: to measure the difference); CLBENCH_WEBGPU_ADAM=ops
+ * keeps the written-out update.
  */
 import * as tf from '@tensorflow/tfjs';
+import { dispatch, flatIndex, groupsFor, kernelsEnabled, output, WORKGROUP, type WebgpuBackend } from './webgpu-dispatch.js';
 
 export const ADAM_KERNEL = 'ClbenchAdam';
 
@@ -27,7 +31,7 @@ interface WebgpuModule {
     computeDispatch(layout: { x: number[] }, shape: number[], workgroupSize: [number, number, number]): [number, number, number];
   };
 }
-interface WebgpuBackend {
+interface ProgramBackend {
   runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: { type: 'float32'; data: number[] }[]): tf.TensorInfo;
 }
 
@@ -56,7 +60,8 @@ export function registerWebgpuAdam(gpu: WebgpuModule): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { W, G, M, V, Mask } = inputs as Record<string, tf.TensorInfo>;
       const { beta1, beta2, lrT, eps } = attrs as unknown as AdamAttrs;
-      const b = backend as unknown as WebgpuBackend, shape = W.shape;
+      if (kernelsEnabled()) return onePass(backend as unknown as WebgpuBackend, W, G, M, V, Mask, attrs as unknown as AdamAttrs);
+      const b = backend as unknown as ProgramBackend, shape = W.shape;
       const f32 = (x: number) => ({ type: 'float32' as const, data: [x] });
       // m ← β1·m + (1−β1)·g                                                  (Alg. 1, line 7)
       const m = b.runWebGPUProgram(program(gpu, 'm', shape, ['M', 'G'], ['beta1', 'oneMinusBeta1'],
@@ -74,6 +79,40 @@ export function registerWebgpuAdam(gpu: WebgpuModule): void {
       return [w, m, v];
     },
   });
+}
+
+/** The update in one program: θ', m', v' written by the same threads (Alg. 1, lines 7, 8, 12). */
+function onePass(backend: WebgpuBackend, W: tf.TensorInfo, G: tf.TensorInfo, M: tf.TensorInfo, V: tf.TensorInfo, Mask: tf.TensorInfo | undefined, a: AdamAttrs): tf.TensorInfo[] {
+  const size = tf.util.sizeFromShape(W.shape);
+  const [w, m, v] = [0, 1, 2].map(() => output(backend, W.shape));
+  const inputs = Mask ? [W, G, M, V, Mask] : [W, G, M, V];
+  const bindings = [...inputs.map((tensor) => ({ tensor })), ...[w, m, v].map((tensor) => ({ tensor, write: true }))];
+  const uniforms = [a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.lrT, a.eps].map((x) => ({ type: 'float32' as const, data: [x] }));
+  dispatch(backend, Mask ? 'clbench_adam_masked' : 'clbench_adam', () => adamShader(!!Mask), bindings, [...uniforms, { type: 'int32', data: [size] }], groupsFor(size));
+  return [w, m, v];
+}
+
+/** WGSL of the one-pass update; its bindings are W, G, M, V, [Mask], W', M', V', uniforms. */
+function adamShader(masked: boolean): string {
+  const names = [...(masked ? ['W', 'G', 'M', 'V', 'Mask'] : ['W', 'G', 'M', 'V'])];
+  const decl = (name: string, i: number, access: string) => `@group(0) @binding(${i}) var<storage, ${access}> ${name} : array<f32>;`;
+  return `
+    struct Uniforms { beta1 : f32, oneMinusBeta1 : f32, beta2 : f32, oneMinusBeta2 : f32, lrT : f32, eps : f32, size : i32 };
+    ${names.map((n, i) => decl(n, i, 'read')).join('\n')}
+    ${['Wout', 'Mout', 'Vout'].map((n, i) => decl(n, names.length + i, 'read_write')).join('\n')}
+    @group(0) @binding(${names.length + 3}) var<uniform> uniforms : Uniforms;
+    @compute @workgroup_size(${WORKGROUP})
+    fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
+      ${flatIndex}
+      if (index >= uniforms.size) { return; }
+      let g = G[index];
+      let m = M[index] * uniforms.beta1 + g * uniforms.oneMinusBeta1;                 // Alg. 1, line 7
+      let v = V[index] * uniforms.beta2 + (g * g) * uniforms.oneMinusBeta2;           // line 8
+      let u = (m / (sqrt(v) + uniforms.eps)) * uniforms.lrT;                          // line 12, bias corrections in lrT
+      Mout[index] = m;
+      Vout[index] = v;
+      Wout[index] = W[index] - ${masked ? 'u * Mask[index]' : 'u'};
+    }`;
 }
 
 /** True when the current backend has the fused update (webgpu after `registerWebgpuAdam`). */

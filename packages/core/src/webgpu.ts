@@ -18,6 +18,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { registerWebgpuAdam } from './webgpu-adam.js';
+import { registerWebgpuCrossEntropy } from './webgpu-cross-entropy.js';
+import { registerWebgpuDense } from './webgpu-dense.js';
 
 /** What a run record says about the GPU it ran on. */
 export interface GpuAdapter {
@@ -98,6 +100,8 @@ async function findAdapter(real: boolean): Promise<GpuAdapter | null> {
   const nav = ((globalThis as { navigator?: object }).navigator ??= {}) as { gpu?: GPU };
   Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
   registerWebgpuAdam((await import(TFJS_WEBGPU)) as Parameters<typeof registerWebgpuAdam>[0]);
+  registerWebgpuCrossEntropy();
+  registerWebgpuDense();
   const { vendor, architecture, device, description } = adapter.info;
   active = { vendor, architecture, device, description, dawnBackend: dawnBackend || 'default', selector, available };
   return active;

@@ -3,11 +3,13 @@
  * (EGL, surfaceless; Debian libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri, installed by .ci/run).
  * Unlike the null backend (webgpu.test.ts) llvmpipe computes, so here the numbers are checked:
  * the fused Adam kernel (core/webgpu-adam.ts) against a float64 hand computation and against the
- * written-out update on wasm, how many GPU programs a step dispatches, losses against wasm, and
- * CLNP's and PackNet's zero forgetting bit for bit. llvmpipe is slow and compiles every shader on
+ * written-out update on wasm, how many GPU programs a step dispatches, the softmax cross-entropy
+ * (core/webgpu-cross-entropy.ts) and dense layer (core/webgpu-dense.ts) kernels and their
+ * gradients against tfjs's ops on wasm, losses of 10 training steps against wasm, and CLNP's and
+ * PackNet's zero forgetting bit for bit. llvmpipe is slow and compiles every shader on
  * first use: networks are small. Skipped outside CI when llvmpipe is not installed; CI must run it.
  */
-import { buildNetwork, fusedAdam, gpuAdapter, hasFusedAdam, headOf, initBackend, makeOptimizer, forEachBatch, Rng, tf, trainContinual } from '@clbench/core';
+import { buildNetwork, fusedAdam, gpuAdapter, hasFusedAdam, headOf, initBackend, makeOptimizer, forEachBatch, Rng, tf, trainContinual, webgpuDense, webgpuKernels, webgpuSoftmaxCrossEntropy } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { getMethod } from '@clbench/methods';
 import { existsSync } from 'node:fs';
@@ -19,15 +21,32 @@ const llvmpipe = ['/usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0', '/usr/lib/aarch6
 const mnist = loadEmbeddedMnist();
 const adam = { optimizer: 'adam' as const, lr: 5e-3, epochs: 1, batchSize: 64, validationFraction: 0.1, budget: 'consolidation-extra' as const };
 
-/** Programs dispatched on the webgpu backend while `fn` runs. */
+/** Programs dispatched on the webgpu backend while `fn` runs (every compute dispatch: tfjs's programs and core/webgpu-dispatch.ts's). */
 function dispatches(fn: () => void): number {
-  const backend = tf.backend() as unknown as { runWebGPUProgram: (...a: unknown[]) => unknown };
-  const original = backend.runWebGPUProgram;
+  const pass = (globalThis as unknown as { GPUComputePassEncoder: { prototype: { dispatchWorkgroups: (...a: unknown[]) => unknown } } }).GPUComputePassEncoder.prototype;
+  const original = pass.dispatchWorkgroups;
   let n = 0;
-  backend.runWebGPUProgram = function (this: unknown, ...a: unknown[]) { n++; return original.apply(this, a); };
-  try { fn(); } finally { backend.runWebGPUProgram = original; }
+  pass.dispatchWorkgroups = function (this: unknown, ...a: unknown[]) { n++; return original.apply(this, a); };
+  try { fn(); } finally { pass.dispatchWorkgroups = original; }
   return n;
 }
+
+/** `values` as a tensor of `shape` on each backend in turn: f's outputs (read) on webgpu and on wasm. */
+async function onBoth(f: (backend: 'webgpu' | 'wasm') => tf.Tensor[]): Promise<{ gpu: Float32Array[]; cpu: Float32Array[] }> {
+  const read = async (backend: 'webgpu' | 'wasm') => {
+    await initBackend(backend);
+    const outs = f(backend);
+    const values = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+    tf.dispose(outs);
+    return values;
+  };
+  const gpu = await read('webgpu'), cpu = await read('wasm');
+  await initBackend('webgpu');
+  return { gpu, cpu };
+}
+
+/** Largest |a − b| over two lists of arrays of equal shapes. */
+const maxDiff = (a: Float32Array[], b: Float32Array[]) => Math.max(...a.map((x, k) => Math.max(...x.map((v, i) => Math.abs(v - b[k][i])))));
 
 /** The first `steps` losses of naive training (one permuted task) on a backend. */
 async function losses(backend: 'webgpu' | 'wasm', steps: number): Promise<number[]> {
@@ -83,18 +102,73 @@ describe.skipIf(!(installed && (llvmpipe || process.env.CI)))('webgpu on llvmpip
     for (let i = 0; i < n; i++) expect(Math.abs(w2[i] - ref[i])).toBeLessThanOrEqual(1e-6);
   });
 
-  it('an Adam step dispatches 3 programs per parameter (written out: 12–13)', async () => {
+  it('an Adam step dispatches 1 program per parameter (written out: 12–13)', async () => {
     await initBackend('webgpu');
     const net = buildNetwork({ layers: [{ type: 'dense', units: 16 }] }, [784], [2], new Rng(1));
     const params = net.taskParams(0), opt = makeOptimizer(adam);
     const grads = Object.fromEntries(params.map((p) => [p.name, tf.onesLike(p.variable)]));
     opt.step(params, grads, net.trainable);                                  // first step makes the moments
-    expect(dispatches(() => opt.step(params, grads, net.trainable))).toBe(3 * params.length);
+    expect(dispatches(() => opt.step(params, grads, net.trainable))).toBe(params.length);
     tf.dispose(Object.values(grads)); opt.dispose(); net.dispose();
   });
 
-  it('10 training steps through the harness: losses agree with wasm (≤ 1e-5)', async () => {
-    const gpu = await losses('webgpu', 10), cpu = await losses('wasm', 10);
+  it('softmax cross-entropy kernels: loss and ∂logits = tfjs\'s ops on wasm (≤ 1e-5) and the float64 log-sum-exp by hand; logits of ±200 stay finite', async () => {
+    const rng = new Rng(3), N = 37, C = 10;
+    const z = Float32Array.from({ length: N * C }, (_, i) => (rng.next() - 0.5) * (i < 2 * C ? 400 : 6));   // two rows whose exp would overflow float32 unshifted (e^88.7 > 3.4e38)
+    const y = Int32Array.from({ length: N }, () => Math.floor(rng.next() * C));
+    const dy = 1.7;                                                          // a seed ≠ 1: the gradient must scale with it
+    const { gpu, cpu } = await onBoth((backend) => {
+      const logits = tf.tensor2d(z, [N, C]), labels = tf.tensor1d(y, 'int32');
+      const loss = backend === 'webgpu'
+        ? (l: tf.Tensor) => webgpuSoftmaxCrossEntropy(l as tf.Tensor2D, labels)
+        : (l: tf.Tensor) => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, C), l) as tf.Scalar;
+      const { value, grad } = tf.valueAndGrad(loss)(logits, tf.scalar(dy));
+      return [value, grad];
+    });
+    expect(maxDiff(gpu, cpu)).toBeLessThanOrEqual(1e-5);
+    let hand = 0;                                                           // (1/N) Σ_n lse(z_n) − z_n[y_n], in float64
+    const grad = new Float64Array(N * C);
+    for (let n = 0; n < N; n++) {
+      const row = Array.from(z.subarray(n * C, (n + 1) * C)), mx = Math.max(...row);
+      const s = row.reduce((a, v) => a + Math.exp(v - mx), 0);
+      hand += (mx + Math.log(s) - row[y[n]]) / N;
+      row.forEach((v, c) => { grad[n * C + c] = dy * (Math.exp(v - mx) / s - (c === y[n] ? 1 : 0)) / N; });
+    }
+    expect(Number.isFinite(gpu[0][0])).toBe(true);
+    expect(Math.abs(gpu[0][0] - hand)).toBeLessThanOrEqual(1e-5 * Math.max(1, hand));
+    expect(Math.max(...gpu[1].map((g, i) => Math.abs(g - grad[i])))).toBeLessThanOrEqual(1e-6);
+  });
+
+  it.each([true, false])('dense kernel (relu %s): y and ∂x, ∂W, ∂b = tfjs\'s fused matMul on wasm (≤ 1e-5); a network-input layer (no ∂x) agrees too', async (relu) => {
+    const rng = new Rng(4), N = 33, I = 20, U = 12, rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() - 0.5);
+    const xv = rand(N * I), Wv = rand(I * U), bv = rand(U), dyv = rand(N * U);
+    const { gpu, cpu } = await onBoth((backend) => {
+      const x = tf.tensor2d(xv, [N, I]), W = tf.tensor2d(Wv, [I, U]), b = tf.tensor1d(bv), dy = tf.tensor2d(dyv, [N, U]);
+      const layer = backend === 'webgpu'
+        ? (xi: tf.Tensor, Wi: tf.Tensor, bi: tf.Tensor) => webgpuDense(xi as tf.Tensor2D, Wi as tf.Tensor2D, bi as tf.Tensor1D, relu, true)
+        : (xi: tf.Tensor, Wi: tf.Tensor, bi: tf.Tensor) => tf.fused.matMul({ a: xi as tf.Tensor2D, b: Wi as tf.Tensor2D, bias: bi, activation: relu ? 'relu' : 'linear' });
+      const { value, grads } = tf.valueAndGrads((xi: tf.Tensor, Wi: tf.Tensor, bi: tf.Tensor) => layer(xi, Wi, bi))([x, W, b], dy);
+      const out = [value, ...grads];
+      if (backend === 'webgpu') {                                            // the input layer's form: ∂W, ∂b from x held fixed
+        const g = tf.grads((Wi: tf.Tensor, bi: tf.Tensor) => webgpuDense(x, Wi as tf.Tensor2D, bi as tf.Tensor1D, relu, false))([W, b], dy);
+        out.push(...g);
+      } else out.push(grads[1].clone(), grads[2].clone());
+      return out;
+    });
+    expect(gpu[0].some((v) => v === 0)).toBe(relu);                          // ReLU clips some outputs: its mask is exercised
+    expect(maxDiff(gpu, cpu)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('10 training steps through the harness: losses agree with wasm (≤ 1e-5), the webgpu kernels in use', async () => {
+    await initBackend('webgpu');
+    expect(webgpuKernels()).toBe(true);
+    const engine = tf.engine() as unknown as { runKernel: (name: string, ...rest: unknown[]) => unknown };
+    const original = engine.runKernel, seen = new Set<string>();
+    engine.runKernel = function (this: unknown, name: string, ...rest: unknown[]) { seen.add(name); return original.call(this, name, ...rest); };
+    let gpu: number[];
+    try { gpu = await losses('webgpu', 10); } finally { engine.runKernel = original; }
+    expect([...seen].filter((k) => k.startsWith('Clbench')).sort()).toEqual(['ClbenchAdam', 'ClbenchDenseGrad', 'ClbenchSoftmaxCrossEntropy', 'ClbenchSoftmaxCrossEntropyGrad']);
+    const cpu = await losses('wasm', 10);
     expect(gpu).toHaveLength(10);
     for (let i = 0; i < 10; i++) expect(Math.abs(gpu[i] - cpu[i])).toBeLessThanOrEqual(1e-5);
     await initBackend('webgpu');

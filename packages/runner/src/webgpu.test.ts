@@ -7,7 +7,8 @@
  * switch for synchronous reads (core/host.ts) without leaking tensors. Numbers on a real GPU:
  * tools/gpu/check.sh.
  */
-import { initBackend, tf, type SuiteInput } from '@clbench/core';
+import { initBackend, Rng, setWebgpuKernels, tf, trainContinual, type SuiteInput } from '@clbench/core';
+import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { getMethod, methodNames } from '@clbench/methods';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,5 +70,68 @@ describe.skipIf(!installed)('webgpu on Dawn null backend (no numbers checked)', 
     else expect(r).toMatchObject({ backend: 'webgpu', gpu: { device: 'null-backend' } });
     expect(tf.getBackend()).toBe('webgpu');
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a naive training step (2 hidden layers, Adam) records 19 programs (tfjs ops before issue 26: 62), uploads nothing through tfjs, breaks the compute pass only to submit', async () => {
+    await initBackend('webgpu');
+    const backend = tf.backend() as unknown as Record<string, (...a: unknown[]) => unknown> & { computePassEncoder: unknown; tensorMap: { get(id: unknown): { values: unknown; resource: unknown } } };
+    const pass = (globalThis as unknown as { GPUComputePassEncoder: { prototype: Record<string, (...a: unknown[]) => unknown> } }).GPUComputePassEncoder.prototype;
+    const counts = { programs: 0, uploads: 0, breaks: 0, submits: 0 };
+    const spies: [Record<string, (...a: unknown[]) => unknown>, string, (this: typeof backend, ...a: unknown[]) => void][] = [
+      [pass, 'dispatchWorkgroups', () => { counts.programs++; }],
+      [backend, 'uploadToGPU', function (id) { const d = this.tensorMap.get(id); if (d.values && !d.resource) counts.uploads++; }],
+      [backend, 'endComputePassEncoder', function () { if (this.computePassEncoder) counts.breaks++; }],
+      [backend, 'submitQueue', () => { counts.submits++; }],
+    ];
+    const originals = spies.map(([obj, name, f]) => {
+      const original = obj[name];
+      obj[name] = function (this: typeof backend, ...a: unknown[]) { f.apply(this, a); return original.apply(this, a); };
+      return original;
+    });
+    /** Per step of task 1's training (afterStep to afterStep): the counts, for the path `on`. */
+    const perStep = async (on: boolean) => {
+      setWebgpuKernels(on);
+      const scenario = buildScenario(loadEmbeddedMnist(), { type: 'split', incremental: 'task', tasks: 2, classesPerTask: 2 }, { seed: 0, ordering: [], validationFraction: 0.1, image: false, limit: 200 });
+      const method = getMethod('naive').create({}), steps: (typeof counts)[] = [];
+      let last: typeof counts | null = null;
+      method.afterStep = (step) => {
+        if (step.taskId === 1 && last) steps.push({ programs: counts.programs - last.programs, uploads: counts.uploads - last.uploads, breaks: counts.breaks - last.breaks, submits: counts.submits - last.submits });
+        last = step.taskId === 1 ? { ...counts } : null;
+      };
+      await trainContinual({ scenario, network: { layers: [{ type: 'dense', units: 32 }, { type: 'dense', units: 32 }] },
+        training: { optimizer: 'adam', lr: 1e-3, epochs: 2, batchSize: 16, validationFraction: 0.1, budget: 'consolidation-extra' }, method, rng: new Rng(0) });
+      return steps;
+    };
+    try {
+      const after = await perStep(true), before = await perStep(false);
+      expect(after.length).toBeGreaterThan(10);
+      // forward 3 (two fused dense+ReLU, the fused head) · loss 1 · ∂logits 1 · head ∂b, ∂W, ∂x 3 ·
+      // layer 2: δ and ∂b 1, ∂W, ∂x 2 · layer 1 (the input's): δ and ∂b 1, ∂W 1 · Adam 1 per parameter 6 = 19;
+      // a step whose losses are read (every 32 steps, an epoch's last) adds their stack (tfjs concatenates ≤ 7 at a time).
+      const programs = after.map((s) => s.programs);
+      expect(Math.min(...programs)).toBe(19);
+      expect(programs.filter((n) => n === 19).length).toBeGreaterThan(after.length / 2);
+      expect(Math.max(...programs)).toBeLessThanOrEqual(25);
+      expect(before.map((s) => s.programs).filter((n) => n < 62)).toEqual([]);
+      expect(after.every((s) => s.uploads === 0 && s.breaks === s.submits)).toBe(true);
+      expect(before.every((s) => s.uploads >= 5)).toBe(true);               // x, labels and 3 scalars
+    } finally {
+      setWebgpuKernels(true);
+      spies.forEach(([obj, name], i) => { obj[name] = originals[i]; });
+    }
+  });
+
+  it('the training step\'s gradients on webgpu (deviceGrads, seed 1 on the device) name the same variables as tf.variableGrads: non-trainable ones left out', async () => {
+    await initBackend('webgpu');
+    const { deviceGrads } = await import('@clbench/core');
+    const a = tf.variable(tf.ones([3]), true, 'dg.a'), frozen = tf.variable(tf.ones([3]), false, 'dg.frozen'), unused = tf.variable(tf.ones([2]), true, 'dg.unused');
+    const before = tf.memory().numTensors;
+    const f = () => a.mul(frozen).sum() as tf.Scalar;
+    const mine = tf.tidy(() => Object.keys(deviceGrads(f, [a, frozen, unused]).grads));
+    const tfjs = tf.tidy(() => Object.entries(tf.variableGrads(f, [a, frozen, unused]).grads).filter(([, g]) => g != null).map(([k]) => k));
+    expect(mine).toEqual(['dg.a']);
+    expect(mine).toEqual(tfjs);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, frozen, unused]);
   });
 });

@@ -59,7 +59,7 @@ describe('reusedMass', () => {
 
   it('a conv layer read by a dense layer: rows map to channels (NHWC flatten), kernel positions summed', () => {
     // conv 2 filters on 2×2×1 input, kernel 1 (valid): output 2×2×2 = 8 features → dense 2 units
-    const net = buildNetwork({ layers: [{ type: 'conv2d', filters: 2, kernelSize: 1, pool: 1, padding: 'valid', dropout: 0 }, { type: 'dense', units: 2, dropout: 0 }] } as NetworkConfig, [2, 2, 1], [2, 2], new Rng(0));
+    const net = buildNetwork({ layers: [{ type: 'conv2d', filters: 2, kernelSize: 1, pool: 1, padding: 'valid' }, { type: 'dense', units: 2 }] } satisfies NetworkConfig, [2, 2, 1], [2, 2], new Rng(0));
     const W = net.layers[1].W; // [8, 2]: row r reads channel r % 2
     expect(W.shape).toEqual([8, 2]);
     set(W, [1, 5, 2, 5, 1, 5, 2, 5, 1, 5, 2, 5, 1, 5, 2, 5]);

@@ -38,7 +38,13 @@ function runSuite(file: string, out: string) {
 const row = (label: string, accs: number[]) => `| ${label} | ${accs.length} | 0 | ${(100 * accs.reduce((a, b) => a + b) / accs.length).toFixed(2)} ± `;
 const accsOf = (results: string, pick: (r: ReturnType<typeof readResults>[number]) => boolean = () => true) =>
   readResults(results).filter(pick).map((r) => (r.status === 'ok' ? r.metrics.acc : NaN));
-const methodRows = (md: string) => md.split('\n').filter((l) => /^\| \S+ \| \d+ \| \d+ \| /.test(l)).map((l) => l.split(' | ')[0].slice(2));
+/** The labels of the first method table (header "| method | runs | failed |"); later tables (CLNP's capacity, reuse) have rows of their own. */
+function methodRows(md: string): string[] {
+  const lines = md.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('| method | runs | failed |'));
+  const end = lines.findIndex((l, i) => i > start && !l.startsWith('|'));
+  return lines.slice(start + 2, end).map((l) => l.split(' | ')[0].slice(2));
+}
 
 beforeAll(() => {
   runSuite(writeSuite('v1.json', SUITE), at('v1'));

@@ -17,18 +17,14 @@
  * from active ones (units.ts), so the denominator is old units + t's own units.
  */
 import type { Network } from '@clbench/core';
+import { taskReaders } from './reuse.js';
 import type { UnitOwners } from './units.js';
 
 /** Per hidden layer, the share of the |weight| mass reading layer l for task `task` (head `head`) that comes from earlier tasks' units; null where nothing reads it. */
 export function reusedMass(net: Network, owners: UnitOwners, task: number, head: number): (number | null)[] {
-  const L = net.layers.length;
   return net.layers.map((_, l) => {
-    const last = l + 1 === L;
-    const W = last ? net.heads[head].W : net.layers[l + 1].W;
-    const cols = W.shape[W.shape.length - 1]!;
+    const { W, cols, unitOfRow, readsForTask } = taskReaders(net, owners, l, task, head);
     const w = W.dataSync();
-    const unitOfRow = (r: number) => (last ? net.headInputUnitOfRow(r) : net.layers[l + 1].inputUnitOfRow(r));
-    const readsForTask = (c: number) => last || owners.owner[l + 1][c] === task;
     let earlier = 0, all = 0, reads = 0;
     for (let r = 0; r < w.length / cols; r++) {
       const owner = owners.owner[l][unitOfRow(r)];

@@ -37,21 +37,31 @@ export function reusedByEffect(net: Network, owners: UnitOwners, task: number, h
     : reusedByAblation(net, owners, task, head, () => accuracy(net, split, head), tolerance);
 }
 
+/**
+ * The weights that read hidden layer l for task `task`: into t's own units of layer l+1, or into
+ * t's head (`head`) when l is the last hidden layer. Rows are layer l's units (`unitOfRow`; a
+ * conv layer's kernel positions map to their channel), columns the reading units (`readsForTask`).
+ * Shared by both reuse measures (ablation here, weight mass in reuse-mass.ts).
+ */
+export function taskReaders(net: Network, owners: UnitOwners, l: number, task: number, head: number) {
+  const last = l + 1 === net.layers.length;
+  const W = last ? net.heads[head].W : net.layers[l + 1].W;
+  return {
+    last, W, cols: W.shape[W.shape.length - 1]!,
+    unitOfRow: (r: number) => (last ? net.headInputUnitOfRow(r) : net.layers[l + 1].inputUnitOfRow(r)),
+    readsForTask: (c: number) => last || owners.owner[l + 1][c] === task,
+  };
+}
+
 /** Earlier tasks' units of layer l (owner in [0, task)). */
 const earlierUnits = (owners: UnitOwners, l: number, task: number) => [...owners.owner[l].keys()].filter((i) => owners.owner[l][i] >= 0 && owners.owner[l][i] < task);
 
 /** The trials by cutting weights and running the whole network (`accuracy` evaluates it). */
 export function reusedByAblation(net: Network, owners: UnitOwners, task: number, head: number, accuracy: () => number, tolerance: number): ReuseResult {
-  const L = net.layers.length;
   const base = accuracy();
   let evaluations = 1;
   const reused = net.layers.map((_, l) => {
-    // the weights that read layer l for task t: t's units of layer l+1, or t's head
-    const last = l + 1 === L;
-    const target = last ? net.heads[head].W : net.layers[l + 1].W;
-    const cols = target.shape[target.shape.length - 1]!;
-    const rowUnit = (r: number) => (last ? net.headInputUnitOfRow(r) : net.layers[l + 1].inputUnitOfRow(r));
-    const readsFor = (c: number) => last || owners.owner[l + 1][c] === task;
+    const { W: target, cols, unitOfRow: rowUnit, readsForTask: readsFor } = taskReaders(net, owners, l, task, head);
     const original = Float32Array.from(target.dataSync());
     let count = 0;
     for (const i of earlierUnits(owners, l, task)) {
@@ -95,11 +105,9 @@ export function reusedByEffectDense(net: Network, owners: UnitOwners, task: numb
       return tf.matMul(h as tf.Tensor2D, H.W as tf.Tensor2D).add(H.b);
     };
     const reused = net.layers.map((_, l) => {
-      const last = l + 1 === L;
-      const W = last ? H.W : net.layers[l + 1].W;
-      const cols = W.shape[1]!;
+      const { last, W, cols, readsForTask } = taskReaders(net, owners, l, task, head);
       const Wd = W.dataSync();
-      const reads = Float32Array.from({ length: cols }, (_c, c) => (last || owners.owner[l + 1][c] === task ? 1 : 0));
+      const reads = Float32Array.from({ length: cols }, (_c, c) => (readsForTask(c) ? 1 : 0));
       const out = last ? logits : tf.matMul(activations[l] as tf.Tensor2D, W as tf.Tensor2D).add(net.layers[l + 1].b); // logits, or layer l+1's pre-activation
       let count = 0;
       for (const i of earlierUnits(owners, l, task)) {

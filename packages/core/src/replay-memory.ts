@@ -28,23 +28,29 @@ export class ReplayMemory {
 
   constructor(readonly capacity: number) {}
 
-  /** Offer row i of a training split, trained with head `head` (Algorithm R). */
-  offer(split: Split, i: number, head: number, rng: Rng): void {
+  /** Offer row i of a training split, trained with head `head` (Algorithm R); returns its slot, −1 when it was not kept. */
+  offer(split: Split, i: number, head: number, rng: Rng): number {
     if (this.dim === 0) this.allocate(featureCount(split));
     this.seen++;
     let slot = this.size;
     if (this.size < this.capacity) this.size++;
     else {
       slot = rng.int(this.seen);                       // j uniform in [0, k)
-      if (slot >= this.capacity) return;               // kept with probability capacity / k
+      if (slot >= this.capacity) return -1;            // kept with probability capacity / k
     }
     copyRow(split, i, this.x, slot * this.dim);       // a view writes the row from the shared data, no full copy
     this.y[slot] = split.y[i];
     this.heads[slot] = head;
+    return slot;
   }
 
   /** `count` distinct stored samples drawn uniformly (all of them when fewer are stored). */
   sample(count: number, rng: Rng): MemoryBatch {
+    return this.sampleSlots(count, rng).batch;
+  }
+
+  /** `sample`, with the slot each drawn sample came from (for data a method keeps per slot, e.g. DER++'s logits). */
+  sampleSlots(count: number, rng: Rng): { batch: MemoryBatch; slots: Int32Array } {
     const n = Math.min(count, this.size), order = new Int32Array(this.size);
     for (let i = 0; i < this.size; i++) order[i] = i;
     for (let i = 0; i < n; i++) {                      // partial Fisher–Yates: the first n are the draw
@@ -57,7 +63,7 @@ export class ReplayMemory {
       out.x.set(this.x.subarray(s * this.dim, (s + 1) * this.dim), k * this.dim);
       out.y[k] = this.y[s]; out.heads[k] = this.heads[s];
     }
-    return out;
+    return { batch: out, slots: order.slice(0, n) };
   }
 
   /** Stored samples per head (diagnostics). */

@@ -12,25 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=$(realpath "${1:-.gpu}")
-work=${TMPDIR:-/tmp}/clbench-gpu
-
-if ! command -v node >/dev/null; then
-  [ -f "$dir/node.xz" ] || { echo "check.sh: no node on PATH and no $dir/node.xz (tools/gpu/pack.sh makes it)" >&2; exit 2; }
-  mkdir -p "$work/bin" && xz -dc "$dir/node.xz" >"$work/bin/node" && chmod +x "$work/bin/node"
-  export PATH=$work/bin:$PATH
-fi
-# NVIDIA's Vulkan driver (libGLX_nvidia.so.0) needs GLVND's libraries too: libglvnd0, libglx0, libgl1, libegl1 …
-if ! ldconfig -p | grep -q 'libvulkan.so.1 ' || ! ldconfig -p | grep -q 'libGLdispatch.so.0 '; then
-  for f in "$dir"/../.gl/*.deb; do [ -f "$f" ] && dpkg -x "$f" /; done
-  ldconfig
-fi
-if ! ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json >/dev/null 2>&1 && [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ]; then
-  export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-fi
-if [ -f "$dir/clbench.tar.xz" ]; then
-  rm -rf "$work/repo" && mkdir -p "$work/repo" && xz -dc "$dir/clbench.tar.xz" | tar -x -C "$work/repo"
-  cd "$work/repo"
-fi
+. tools/gpu/setup.sh
 
 echo "== machine"
 echo "node $(node --version); $(ldd --version | head -1); $(ldconfig -p | grep -c 'libvulkan.so.1 ') libvulkan.so.1; VK_DRIVER_FILES=${VK_DRIVER_FILES:-(system)}"

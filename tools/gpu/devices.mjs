@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `--devices 0` end to end on webgpu (run by tools/gpu/check.sh): the runner starts one device
- * process (CLBENCH_GPU=0) with 2 worker threads, each its own Dawn instance; prints every run
+ * `--devices 0` end to end on webgpu (run by tools/gpu/check.sh): the runner starts two device
+ * processes (CLBENCH_GPU=0) sharing the GPU, each its own Dawn instance; prints every run
  * record's backend, adapter (`gpu`) and ACC/BWT (every method; CLNP and PackNet: BWT exactly 0).
  * Usage: node tools/gpu/devices.mjs [SUITE.json]   (default tools/gpu/devices-suite.json)
  */

@@ -5,7 +5,6 @@
 import { tf } from './backend.js';
 import type { Rng } from './rng.js';
 import type { Split, SplitView } from './task.js';
-import { upload } from './webgpu-dispatch.js';
 
 /** Values per sample of a split (without materialising a view's x). */
 export function featureCount(split: Split): number {
@@ -43,20 +42,6 @@ export function gather(split: Split, idx: ArrayLike<number>): { x: tf.Tensor2D; 
   for (let k = 0; k < B; k++) yb[k] = split.y[idx[k]];
   return { x: tf.tensor2d(rowsOf(split, idx), [B, featureCount(split)]), y: tf.tensor1d(yb, 'int32') };
 }
-
-/** `gather` for the webgpu backend: the same rows, written straight into device buffers
- *  (webgpu-dispatch.ts, `upload`: no staging buffer, no break of the compute pass). */
-export function gatherOnDevice(split: Split, idx: ArrayLike<number>): { x: tf.Tensor2D; y: tf.Tensor1D } {
-  const B = idx.length, D = featureCount(split);
-  if (scratch.x.length < B * D) scratch.x = new Float32Array(B * D);
-  if (scratch.y.length < B) scratch.y = new Int32Array(B);
-  const x = scratch.x.subarray(0, B * D), y = scratch.y.subarray(0, B);
-  for (let k = 0; k < B; k++) { copyRow(split, idx[k], x, k * D); y[k] = split.y[idx[k]]; }
-  return { x: upload(x, [B, D], 'float32') as tf.Tensor2D, y: upload(y, [B], 'int32') as tf.Tensor1D };
-}
-
-/** gatherOnDevice's rows, reused from batch to batch (the queue's write copies them at once). */
-const scratch = { x: new Float32Array(0), y: new Int32Array(0) };
 
 /** Call fn on consecutive batches of a split (in order); tensors are disposed after fn. */
 export function forEachBatch(split: Split, batchSize: number, fn: (x: tf.Tensor2D, y: tf.Tensor1D, n: number) => void): void {

@@ -1,8 +1,9 @@
 export { tf, initBackend, BACKENDS, type BackendName } from './backend.js';
-export { gpuAdapter, type GpuAdapter } from './webgpu.js';
+export { gpuAdapter, prepareSoftwareGl, type GpuAdapter } from './webgpu.js';
 export { setFastTransposedMatMul } from './wasm-matmul.js';
 export { ADAM_KERNEL, fusedAdam, hasFusedAdam } from './webgpu-adam.js';
 export { deviceGrads, setWebgpuKernels, webgpuKernels } from './webgpu-dispatch.js';
+export { residentSplit, gatherResident, GATHER_KERNEL, type ResidentSplit } from './webgpu-gather.js';
 export { webgpuSoftmaxCrossEntropy, CROSS_ENTROPY_KERNEL, CROSS_ENTROPY_GRAD_KERNEL } from './webgpu-cross-entropy.js';
 export { webgpuDense, DENSE_GRAD_KERNEL } from './webgpu-dense.js';
 export { Rng, hashString } from './rng.js';

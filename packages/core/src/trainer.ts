@@ -5,7 +5,7 @@
  * accuracy matrix R. Gradient steps are counted per task, training and consolidation apart.
  */
 import { tf } from './backend.js';
-import { concatSplits, forEachBatch, gather, gatherOnDevice, planEpoch } from './batches.js';
+import { concatSplits, forEachBatch, gather, planEpoch } from './batches.js';
 import { needsHost, onDevice, onHost } from './host.js';
 import type { ContinualMethod, MethodContext, StepContext, StepPhase, TaskPlan, TaskTools } from './method.js';
 import { buildNetwork, type Network, type Param } from './network.js';
@@ -18,6 +18,7 @@ import type { NetworkConfig, TrainingConfig } from './schemas/suite.js';
 import { headOf, type Scenario, type Split, type TaskData } from './task.js';
 import { webgpuSoftmaxCrossEntropy } from './webgpu-cross-entropy.js';
 import { deviceGrads, webgpuKernels } from './webgpu-dispatch.js';
+import { gatherResident, residentSplit, type ResidentSplit } from './webgpu-gather.js';
 
 export interface Progress { task: number; tasks: number; epoch: number; epochs: number; step: number; steps: number; loss: number }
 
@@ -135,14 +136,19 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     const methodParams = plan.params ?? [];
     const losses: PendingLoss[] = [];
     const t0 = performance.now();
+    // webgpu: each source's rows written to the device once for this phase; a step sends only its indices (webgpu-gather.ts).
+    const resident: ResidentSplit[] = [];
     try {
+      if (webgpuKernels()) for (const s of sources) resident.push(residentSplit(s.split));
+      /** The batch of rows `idx` of source `source` as tensors. */
+      const rows: BatchRows = resident.length ? (source, idx) => gatherResident(resident[source], idx) : (source, idx) => gather(sources[source].split, idx);
       for (let epoch = 0; epoch < epochs; epoch++) {
         const batches = planEpoch(sources.map((s) => s.split.n), training.batchSize, streams.shuffle);
         for (const [step, { source, idx }] of batches.entries()) {
           const { split, head } = sources[source];
           opts.checkStop?.();
           const context: StepContext = { ...ctx, phase, position: { epoch, step, steps: batches.length }, samples: { split, idx, head } };
-          losses.push({ loss: trainStep(method, context, optimizer, methodParams, scenario.headOutputs[head], seen), step, samples: idx.length });
+          losses.push({ loss: trainStep(method, context, () => rows(source, idx), optimizer, methodParams, scenario.headOutputs[head], seen), step, samples: idx.length });
           rec.stepsTaken++;
           if (losses.length === readEvery || step === batches.length - 1) {
             for (const { loss, step, samples } of await readLosses(losses)) {
@@ -154,6 +160,7 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
         }
       }
     } finally {
+      for (const r of resident) r.dispose();
       tf.dispose(losses.splice(0).map((l) => l.loss));
       if (optimizer !== carried) optimizer.dispose();
       rec.trainSeconds += (performance.now() - t0) / 1000;
@@ -209,6 +216,9 @@ const GPU_LOSS_READ_EVERY = 32;
 
 interface PendingLoss { loss: tf.Scalar; step: number; samples: number }
 
+/** A training step's batch: rows `idx` of source `source` as x [B, D] and int32 labels y [B]. */
+type BatchRows = (source: number, idx: Int32Array) => { x: tf.Tensor2D; y: tf.Tensor1D };
+
 /** Download the pending steps' losses in one read, dispose them and empty `pending`. */
 async function readLosses(pending: PendingLoss[]): Promise<{ loss: number; step: number; samples: number }[]> {
   const all = tf.stack(pending.map((p) => p.loss));
@@ -219,16 +229,16 @@ async function readLosses(pending: PendingLoss[]): Promise<{ loss: number; step:
 
 /** One optimiser step; returns the task loss (the caller reads and disposes it). Every other tensor made here is freed here.
  *  `seen`: the seen-class columns the cross-entropy is restricted to (seen-classes.ts); null = every output. */
-function trainStep(method: ContinualMethod, step: StepContext, optimizer: ReturnType<typeof makeOptimizer>,
-  methodParams: readonly Param[], outputs: number, seen: tf.Tensor2D | null): tf.Scalar {
-  const { net } = step, { split, idx, head } = step.samples;
+function trainStep(method: ContinualMethod, step: StepContext, batch: () => { x: tf.Tensor2D; y: tf.Tensor1D },
+  optimizer: ReturnType<typeof makeOptimizer>, methodParams: readonly Param[], outputs: number, seen: tf.Tensor2D | null): tf.Scalar {
+  const { net } = step, { head } = step.samples;
   const params = [...net.taskParams(head), ...methodParams];
   const vars = params.map((p) => p.variable);
-  // webgpu: the batch written to the device without breaking the compute pass, the loss in two programs and
+  // webgpu: the batch gathered from the rows resident on the device, the loss in two programs and
   // the seed gradient already on the device (webgpu-*.ts); elsewhere tfjs ops.
   const gpu = webgpuKernels();
   return tf.tidy(() => {
-    const { x, y } = gpu ? gatherOnDevice(split, idx) : gather(split, idx);
+    const { x, y } = batch();
     // The data term: the method's own (taskLoss, e.g. iCaRL's BCE) or the cross-entropy, over the seen
     // classes only when the scenario says so, else over every output (on webgpu as two kernels).
     const objective = (): tf.Scalar => {

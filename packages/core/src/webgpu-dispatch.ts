@@ -21,6 +21,7 @@ interface Device {
   createShaderModule(d: { code: string }): object;
   createComputePipeline(d: { layout: 'auto'; compute: { module: object; entryPoint: string } }): { getBindGroupLayout(i: number): object };
   createBindGroup(d: { layout: object; entries: { binding: number; resource: object }[] }): object;
+  limits: { maxStorageBufferBindingSize: number; maxBufferSize: number };
 }
 interface TensorData { resource: GpuBuffer | null; values: unknown; refCount: number }
 export interface WebgpuBackend {
@@ -113,9 +114,9 @@ export function dispatch(backend: WebgpuBackend, key: string, code: () => string
   }
 }
 
-/** A new float32 tensor of `shape` on the backend, for a kernel to write (its buffer is allocated, not uploaded). */
-export function output(backend: WebgpuBackend, shape: number[]): tf.TensorInfo {
-  const info = backend.makeTensorInfo(shape, 'float32');
+/** A new tensor of `shape` on the backend, for a kernel to write (its buffer is allocated, not uploaded). */
+export function output(backend: WebgpuBackend, shape: number[], dtype: 'float32' | 'int32' = 'float32'): tf.TensorInfo {
+  const info = backend.makeTensorInfo(shape, dtype);
   backend.uploadToGPU(info.dataId);
   return info;
 }

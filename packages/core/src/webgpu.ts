@@ -58,7 +58,8 @@ async function loadDawn(): Promise<DawnModule | null> {
 /** Adapter names Dawn lists for a backend (Dawn prints them when asked for an adapter that does not exist). */
 async function listAdapters(dawn: DawnModule, backend: string): Promise<string[]> {
   try {
-    await dawn.create([`backend=${backend}`, 'adapter=\u0001none\u0001']).requestAdapter();
+    // (Dawn's OpenGL backends list their adapters only to a request at the compatibility level.)
+    await dawn.create([`backend=${backend}`, 'adapter=\u0001none\u0001']).requestAdapter(SOFTWARE_GL.has(backend) ? { featureLevel: 'compatibility' } : undefined);
     return [];
   } catch (e) {
     return [...(e as Error).message.matchAll(/name: '(.*)'$/gm)].map((m) => m[1]);
@@ -90,9 +91,9 @@ async function findAdapter(real: boolean): Promise<GpuAdapter | null> {
   const selector = process.env.CLBENCH_GPU || undefined;
   const flags = dawnBackend ? [`backend=${dawnBackend}`] : [];
   if (process.env.CLBENCH_DAWN_TOGGLES) flags.push(`enable-dawn-features=${process.env.CLBENCH_DAWN_TOGGLES}`);
+  prepareSoftwareGl();   // no display: Mesa's EGL without a window system (a worker thread's pool did this on its main thread)
   const available = dawnBackend ? await listAdapters(dawn, dawnBackend) : undefined;
   if (selector !== undefined) flags.push(`adapter=${adapterName(selector, available ?? [])}`);
-  if (SOFTWARE_GL.has(dawnBackend)) process.env.EGL_PLATFORM ??= 'surfaceless';  // no display: Mesa's EGL without a window system
   const gpu = compatible(dawn.create(flags), dawnBackend);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (!adapter || (real && adapter.info.isFallbackAdapter)) return null;
@@ -109,6 +110,16 @@ async function findAdapter(real: boolean): Promise<GpuAdapter | null> {
 
 /** Dawn's OpenGL backends: here for Mesa's llvmpipe (software), so `auto` never takes them. */
 const SOFTWARE_GL = new Set(['opengl', 'opengles']);
+
+/**
+ * Mesa's EGL reads EGL_PLATFORM from the process's environment, which a worker thread's
+ * process.env does not reach (a thread gets a copy): a process that starts webgpu worker threads
+ * calls this on its main thread first (the runner's ThreadPool does), so that Dawn's OpenGL
+ * backends find llvmpipe without a display.
+ */
+export function prepareSoftwareGl(): void {
+  if (SOFTWARE_GL.has(process.env.CLBENCH_DAWN_BACKEND ?? '')) process.env.EGL_PLATFORM ??= 'surfaceless';
+}
 
 /** Dawn's OpenGL backends give adapters only at WebGPU's "compatibility" feature level; tfjs asks
  *  for core. On them every requestAdapter (tfjs's own included) asks for compatibility. This is

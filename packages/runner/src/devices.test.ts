@@ -30,4 +30,19 @@ describe('--devices: one pool process per device', () => {
     expect([...pidOf.get('0')!][0]).not.toBe([...pidOf.get('1')!][0]);
     expect(outcomes(readResults(dev))).toEqual(outcomes(readResults(ref)));
   });
+
+  it('--workers 2 --devices 0: two processes share the device, each with its CUDA_VISIBLE_DEVICES, same results', async () => {
+    const suite = tinySuite({ orderings: { explicit: [[]] } });
+    const events: RunnerEvent[] = [];
+    const dev = tempDir('dev2'), ref = tempDir('ref2');
+    await runSuite(suite, { out: dev, backend: 'wasm', devices: ['0'], workers: 2, onEvent: (e) => events.push(e) });
+    await runSuite(suite, { out: ref, backend: 'wasm', workers: 1 });
+    const starts = events.filter((e) => e.type === 'run-start');
+    expect(starts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(starts.map((s) => s.worker.device))).toEqual(new Set(['0']));
+    const pids = new Set(starts.map((s) => s.worker.pid));
+    expect(pids.size).toBe(2);
+    expect(pids.has(process.pid)).toBe(false);
+    expect(outcomes(readResults(dev))).toEqual(outcomes(readResults(ref)));
+  });
 });

@@ -1,7 +1,8 @@
 /**
- * Multi-GPU: one pool process per device. CUDA_VISIBLE_DEVICES must be set before a CUDA
- * library initialises, which happens once per process, so each device gets its own child
- * process (dist/device-host.js) with the variable set and a ThreadPool inside. Vulkan ignores
+ * GPUs: pool processes per device (`--devices 0,1 --workers N`: N processes on each, so several
+ * runs share one GPU). CUDA_VISIBLE_DEVICES must be set before a CUDA library initialises, which
+ * happens once per process, so each runs in its own child process (dist/device-host.js) with the
+ * variable set and a ThreadPool inside. Vulkan ignores
  * CUDA_VISIBLE_DEVICES (NVIDIA's driver lists every GPU the process can open), so the webgpu
  * backend selects its adapter from CLBENCH_GPU, set to the same entry (core/webgpu.ts); the
  * coordinator talks to it over IPC. A child that dies fails its in-flight runs and is

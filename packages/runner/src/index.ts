@@ -29,3 +29,5 @@ export { clnpTaskDiagnostics, isClnpTaskDiagnostics, type ClnpTaskDiagnosticsSha
 export { benchTable, memoryTable } from './bench/table.js';
 export { BENCH_TRAINING, benchNetwork, type BenchReport, type HarnessBench, type TransposedMatMulBench, type MethodBench, type PoolBench, type MemoryRow, type MemoryReport } from './bench/types.js';
 export { benchCheckpoints } from './bench/checkpoints.js';
+export { runWebgpuBench, webgpuBenchTable, stepCosts, sharedDevice, WEBGPU_BATCH, type WebgpuBenchReport, type StepCosts, type SharedDeviceRow } from './bench/webgpu.js';
+export { countWebgpu, type WebgpuCounts } from './bench/webgpu-counters.js';

@@ -5,7 +5,7 @@
  * are in shared memory, so all workers read one copy. A worker that dies (e.g. over its
  * V8 heap limit) fails only its run; piscina replaces it.
  */
-import type { BackendName, RunResult } from '@clbench/core';
+import { prepareSoftwareGl, type BackendName, type RunResult } from '@clbench/core';
 import { loadDataset, type Dataset } from '@clbench/data';
 import { Piscina } from 'piscina';
 import { MessageChannel } from 'node:worker_threads';
@@ -50,6 +50,7 @@ export class ThreadPool implements Executor {
 
   constructor(private readonly opts: PoolOptions) {
     this.slots = Math.max(1, opts.workers);
+    prepareSoftwareGl();   // llvmpipe's EGL setting must be in the process's environment before a thread starts Dawn
   }
 
   private live(): Piscina {

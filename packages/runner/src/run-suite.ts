@@ -23,7 +23,7 @@ import { readySpecs, reportingPlan, reportingSlots, slotOf, tuningSpecs } from '
 export interface RunSuiteOptions {
   out: string;
   backend: BackendName;
-  /** Worker threads (default: available cores); with `devices`, threads per device process (default 1). */
+  /** Worker threads (default: available cores); with `devices`, processes per device, one run each at a time (default 1). */
   workers?: number;
   /** One pool process per entry, with CUDA_VISIBLE_DEVICES set to it. */
   devices?: string[];
@@ -132,8 +132,10 @@ function makeExecutors(opts: RunSuiteOptions, runs: number): Executor[] {
   const checkpoints = opts.checkpoints === false ? undefined : { out: opts.out, fresh: opts.fresh === true };
   const pool = { backend: opts.backend, maxMemoryMb: opts.maxMemoryMb, checkpoints };
   if (opts.devices?.length) {
+    // `workers` processes per device, one run at a time each: several runs share a GPU, each process
+    // recording its own GPU programs on its own CPU core (a step's CPU time is what bounds it: issue 26).
     const perDevice = Math.max(1, Math.min(opts.workers ?? 1, Math.ceil(runs / opts.devices.length)));
-    return opts.devices.map((d) => new DeviceProcess(d, { ...pool, workers: perDevice }));
+    return opts.devices.flatMap((d) => Array.from({ length: perDevice }, () => new DeviceProcess(d, { ...pool, workers: 1 })));
   }
   return [new ThreadPool({ ...pool, workers: Math.max(1, Math.min(opts.workers ?? availableParallelism(), runs)) })];
 }

@@ -14,6 +14,9 @@ describe('sbatch job-array script', () => {
     ]);
     expect(s).toContain('exec node /x/main.js run /s/suite.json --out /r/out --retries 1 --workers 1 ${CUDA_VISIBLE_DEVICES:+--devices "$CUDA_VISIBLE_DEVICES"}');
     expect(() => sbatchScript({ suite: 'a', out: 'b', array: 0, clbench: 'c', jobName: 'd' })).toThrow('--array');
+    // several runs per GPU: that many processes on each of the task's GPUs
+    const shared = sbatchScript({ suite: '/s/suite.json', out: '/r/out', array: 1, clbench: 'node /x/main.js', jobName: 'j', gpusPerTask: 1, runsPerGpu: 4 });
+    expect(shared).toContain('exec node /x/main.js run /s/suite.json --out /r/out --workers 4 ${CUDA_VISIBLE_DEVICES:+--devices "$CUDA_VISIBLE_DEVICES"}');
   });
 
   it('requeue-safe (--requeue): SIGTERM reaches clbench, and its exit 143 requeues the array task; another exit does not', async () => {

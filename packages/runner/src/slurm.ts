@@ -17,6 +17,8 @@ export interface SbatchOptions {
   jobName: string;
   partition?: string;
   gpusPerTask?: number;
+  /** With gpusPerTask: runs sharing each GPU at a time, one process each (`--workers N --devices …`; default 1). */
+  runsPerGpu?: number;
   cpusPerTask?: number;
   /** Slurm time limit, e.g. "04:00:00". */
   time?: string;
@@ -50,10 +52,10 @@ export function sbatchScript(o: SbatchOptions): string {
     o.requeue && '--open-mode=append',
     o.requeue && `--signal=B:TERM@${REQUEUE_SIGNAL_SECONDS}`,
   ].filter(Boolean).map((d) => `#SBATCH ${d}`);
-  // CPU: worker threads = CPUs Slurm gave the task. GPU: one pool process (one worker) per GPU
-  // Slurm gave the task, each with its own CUDA_VISIBLE_DEVICES.
+  // CPU: worker threads = CPUs Slurm gave the task. GPU: runsPerGpu pool processes (one run each) per
+  // GPU Slurm gave the task, each with its GPU's CUDA_VISIBLE_DEVICES.
   const workers = o.gpusPerTask
-    ? '--workers 1 ${CUDA_VISIBLE_DEVICES:+--devices "$CUDA_VISIBLE_DEVICES"}'
+    ? `--workers ${o.runsPerGpu ?? 1} \${CUDA_VISIBLE_DEVICES:+--devices "$CUDA_VISIBLE_DEVICES"}`
     : '--workers "${SLURM_CPUS_PER_TASK:-1}"';
   const args = ['run', o.suite, '--out', o.out, ...(o.backend ? ['--backend', o.backend] : []), ...(o.runArgs ?? []), ...(o.tuningOnly ? ['--tuning-only'] : [])].map(quote).join(' ');
   return `#!/bin/bash

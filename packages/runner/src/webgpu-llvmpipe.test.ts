@@ -9,7 +9,7 @@
  * PackNet's zero forgetting bit for bit. llvmpipe is slow and compiles every shader on
  * first use: networks are small. Skipped outside CI when llvmpipe is not installed; CI must run it.
  */
-import { buildNetwork, fusedAdam, gpuAdapter, hasFusedAdam, headOf, initBackend, makeOptimizer, forEachBatch, Rng, tf, trainContinual, webgpuDense, webgpuKernels, webgpuSoftmaxCrossEntropy } from '@clbench/core';
+import { buildNetwork, copyRow, fusedAdam, gatherResident, gpuAdapter, hasFusedAdam, headOf, initBackend, makeOptimizer, forEachBatch, residentSplit, Rng, tf, trainContinual, webgpuDense, webgpuKernels, webgpuSoftmaxCrossEntropy } from '@clbench/core';
 import { buildScenario, loadEmbeddedMnist } from '@clbench/data';
 import { getMethod } from '@clbench/methods';
 import { existsSync } from 'node:fs';
@@ -159,6 +159,32 @@ describe.skipIf(!(installed && (llvmpipe || process.env.CI)))('webgpu on llvmpip
     expect(maxDiff(gpu, cpu)).toBeLessThanOrEqual(1e-5);
   });
 
+  it.each([undefined, 200, 80])('rows resident on the device (chunks of %s rows; more than 4 chunks take more than one program): a gathered batch = the CPU\'s rows and labels bit for bit', async (rows) => {
+    await initBackend('webgpu');
+    // A permuted task: a view whose rows are computed from the shared digits (what the permuted benchmarks train on).
+    const { train } = buildScenario(mnist, { type: 'permuted', incremental: 'domain', tasks: 2 }, { seed: 3, ordering: [], validationFraction: 0.1, image: false, limit: 70 }).tasks[1];
+    expect(train.n).toBeGreaterThan(560);
+    const before = tf.memory().numTensors;
+    const data = residentSplit(train, rows ? { maxChunkBytes: rows * 784 * 4 } : {});
+    const chunks = rows ? Math.ceil(train.n / rows) : 1, programs = Math.ceil(chunks / 4);
+    expect(data.chunks.length).toBe(chunks);
+    if (rows === 80) expect(programs).toBeGreaterThan(1);
+    // First, last and chunk-boundary rows, and a shuffled rest.
+    const idx = Int32Array.from([0, train.n - 1, 79, 80, 199, 200, 201, ...new Rng(5).permutation(train.n).subarray(0, 57)]);
+    let x!: tf.Tensor2D, y!: tf.Tensor1D;
+    expect(dispatches(() => { ({ x, y } = gatherResident(data, idx)); })).toBe(programs);
+    const [gx, gy] = await Promise.all([x.data(), y.data()]);
+    tf.dispose([x, y]);
+    data.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const want = new Float32Array(idx.length * 784);
+    idx.forEach((i, k) => copyRow(train, i, want, k * 784));             // the CPU's copy, row by row
+    expect(Array.from(gy)).toEqual(Array.from(idx, (i) => train.y[i]));
+    let differ = 0;
+    want.forEach((v, j) => { if (!Object.is(v, gx[j])) differ++; });
+    expect(differ).toBe(0);
+  });
+
   it('10 training steps through the harness: losses agree with wasm (≤ 1e-5), the webgpu kernels in use', async () => {
     await initBackend('webgpu');
     expect(webgpuKernels()).toBe(true);
@@ -168,6 +194,7 @@ describe.skipIf(!(installed && (llvmpipe || process.env.CI)))('webgpu on llvmpip
     let gpu: number[];
     try { gpu = await losses('webgpu', 10); } finally { engine.runKernel = original; }
     expect([...seen].filter((k) => k.startsWith('Clbench')).sort()).toEqual(['ClbenchAdam', 'ClbenchDenseGrad', 'ClbenchSoftmaxCrossEntropy', 'ClbenchSoftmaxCrossEntropyGrad']);
+    // (the batch's gather, ClbenchGatherRows, is recorded without tfjs's engine: webgpu-gather.ts; the previous test checks it)
     const cpu = await losses('wasm', 10);
     expect(gpu).toHaveLength(10);
     for (let i = 0; i < 10; i++) expect(Math.abs(gpu[i] - cpu[i])).toBeLessThanOrEqual(1e-5);

@@ -72,14 +72,21 @@ describe.skipIf(!installed)('webgpu on Dawn null backend (no numbers checked)', 
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('a naive training step (2 hidden layers, Adam) records 19 programs (tfjs ops before issue 26: 62), uploads nothing through tfjs, breaks the compute pass only to submit', async () => {
+  it('a naive training step (2 hidden layers, Adam) records 20 programs (tfjs ops before issue 26: 62), uploads nothing through tfjs, writes only its row indices to the device, breaks the compute pass only to submit', async () => {
     await initBackend('webgpu');
-    const backend = tf.backend() as unknown as Record<string, (...a: unknown[]) => unknown> & { computePassEncoder: unknown; tensorMap: { get(id: unknown): { values: unknown; resource: unknown } } };
+    type Backend = Record<string, (...a: unknown[]) => unknown> & { computePassEncoder: unknown; queue: Record<string, (...a: unknown[]) => unknown>;
+      tensorMap: { get(id: unknown): { values: ArrayBufferView | null; resource: unknown } } };
+    const backend = tf.backend() as unknown as Backend;
     const pass = (globalThis as unknown as { GPUComputePassEncoder: { prototype: Record<string, (...a: unknown[]) => unknown> } }).GPUComputePassEncoder.prototype;
-    const counts = { programs: 0, uploads: 0, breaks: 0, submits: 0 };
-    const spies: [Record<string, (...a: unknown[]) => unknown>, string, (this: typeof backend, ...a: unknown[]) => void][] = [
+    const UNIFORM = (globalThis as unknown as { GPUBufferUsage: { UNIFORM: number } }).GPUBufferUsage.UNIFORM;
+    // bytes: data copied to the device, through tfjs (an upload) or a queue write to any buffer but a program's uniforms.
+    const counts = { programs: 0, uploads: 0, breaks: 0, submits: 0, bytes: 0 };
+    const spies: [Record<string, (...a: unknown[]) => unknown>, string, (this: Backend, ...a: unknown[]) => void][] = [
       [pass, 'dispatchWorkgroups', () => { counts.programs++; }],
-      [backend, 'uploadToGPU', function (id) { const d = this.tensorMap.get(id); if (d.values && !d.resource) counts.uploads++; }],
+      [backend, 'uploadToGPU', function (id) { const d = this.tensorMap.get(id); if (d.values && !d.resource) { counts.uploads++; counts.bytes += d.values.byteLength; } }],
+      [backend.queue, 'writeBuffer', (buffer, _offset, data, _dataOffset, size) => {
+        if (!((buffer as { usage: number }).usage & UNIFORM)) counts.bytes += (size as number | undefined) ?? (data as ArrayBufferView).byteLength;
+      }],
       [backend, 'endComputePassEncoder', function () { if (this.computePassEncoder) counts.breaks++; }],
       [backend, 'submitQueue', () => { counts.submits++; }],
     ];
@@ -92,10 +99,13 @@ describe.skipIf(!installed)('webgpu on Dawn null backend (no numbers checked)', 
     const perStep = async (on: boolean) => {
       setWebgpuKernels(on);
       const scenario = buildScenario(loadEmbeddedMnist(), { type: 'split', incremental: 'task', tasks: 2, classesPerTask: 2 }, { seed: 0, ordering: [], validationFraction: 0.1, image: false, limit: 200 });
-      const method = getMethod('naive').create({}), steps: (typeof counts)[] = [];
+      const method = getMethod('naive').create({}), steps: (typeof counts & { rows: number })[] = [];
       let last: typeof counts | null = null;
       method.afterStep = (step) => {
-        if (step.taskId === 1 && last) steps.push({ programs: counts.programs - last.programs, uploads: counts.uploads - last.uploads, breaks: counts.breaks - last.breaks, submits: counts.submits - last.submits });
+        if (step.taskId === 1 && last) {
+          const d = Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v - last![k as keyof typeof counts]])) as typeof counts;
+          steps.push({ ...d, rows: step.samples.idx.length });
+        }
         last = step.taskId === 1 ? { ...counts } : null;
       };
       await trainContinual({ scenario, network: { layers: [{ type: 'dense', units: 32 }, { type: 'dense', units: 32 }] },
@@ -105,16 +115,18 @@ describe.skipIf(!installed)('webgpu on Dawn null backend (no numbers checked)', 
     try {
       const after = await perStep(true), before = await perStep(false);
       expect(after.length).toBeGreaterThan(10);
-      // forward 3 (two fused dense+ReLU, the fused head) · loss 1 · ∂logits 1 · head ∂b, ∂W, ∂x 3 ·
-      // layer 2: δ and ∂b 1, ∂W, ∂x 2 · layer 1 (the input's): δ and ∂b 1, ∂W 1 · Adam 1 per parameter 6 = 19;
+      // the batch gathered from the resident rows 1 · forward 3 (two fused dense+ReLU, the fused head) · loss 1 · ∂logits 1 ·
+      // head ∂b, ∂W, ∂x 3 · layer 2: δ and ∂b 1, ∂W, ∂x 2 · layer 1 (the input's): δ and ∂b 1, ∂W 1 · Adam 1 per parameter 6 = 20;
       // a step whose losses are read (every 32 steps, an epoch's last) adds their stack (tfjs concatenates ≤ 7 at a time).
       const programs = after.map((s) => s.programs);
-      expect(Math.min(...programs)).toBe(19);
-      expect(programs.filter((n) => n === 19).length).toBeGreaterThan(after.length / 2);
+      expect(Math.min(...programs)).toBe(20);
+      expect(programs.filter((n) => n === 20).length).toBeGreaterThan(after.length / 2);
       expect(Math.max(...programs)).toBeLessThanOrEqual(25);
       expect(before.map((s) => s.programs).filter((n) => n < 62)).toEqual([]);
       expect(after.every((s) => s.uploads === 0 && s.breaks === s.submits)).toBe(true);
+      expect(after.map((s) => s.bytes - 4 * s.rows).filter((d) => d !== 0)).toEqual([]);   // the row indices, int32: nothing else
       expect(before.every((s) => s.uploads >= 5)).toBe(true);               // x, labels and 3 scalars
+      expect(before.every((s) => s.bytes >= s.rows * 784 * 4)).toBe(true);  // every row's pixels
     } finally {
       setWebgpuKernels(true);
       spies.forEach(([obj, name], i) => { obj[name] = originals[i]; });

@@ -1,4 +1,5 @@
-import type { BenchReport } from '@clbench/runner';
+import type { BenchReport, WebgpuBenchReport } from '@clbench/runner';
+import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,13 +9,39 @@ import { describe, expect, it } from 'vitest';
 
 const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const clbench = (args: string[]) => spawnSync(process.execPath, [CLI, 'bench', ...args], { encoding: 'utf8' });
+const webgpuInstalled = (() => { try { createRequire(import.meta.url).resolve('webgpu'); return true; } catch { return false; } })();
 const USAGE = 'usage: clbench bench [--backend auto|wasm|cpu|tensorflow] [--repeats N] [--hidden N] [--methods a,b] [--workers N] [--no-pool] [--no-memory] [--no-checkpoints] [--before CLBENCH_CHECKOUT] [--json FILE]';
 
 describe('clbench bench', () => {
   it('--help prints the usage and exits 0', () => {
     const p = clbench(['--help']);
     expect(p.status).toBe(0);
-    expect(p.stdout.trim()).toBe(USAGE);
+    expect(p.stdout.trim().split('\n')[0]).toBe(USAGE);
+    expect(p.stdout).toContain('clbench bench --backend webgpu [--hidden N] [--methods a,b] [--workers N,M,…] [--json FILE]');
+  });
+
+  it('--backend webgpu --workers 1,x: one line naming the flag, exit 2, nothing run', () => {
+    const p = clbench(['--backend', 'webgpu', '--workers', '1,x']);
+    expect(p.status).toBe(2);
+    expect(p.stderr.trim()).toBe('clbench: --workers: expected positive integers separated by commas, got "1,x"');
+  });
+
+  it.skipIf(!webgpuInstalled)('--backend webgpu on Dawn\'s null backend: naive\'s programs and bytes per step, and 1 and 2 processes sharing device 0, in the table and --json', () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'clbench-bench-webgpu-')), 'bench.json');
+    const p = spawnSync(process.execPath, [CLI, 'bench', '--backend', 'webgpu', '--hidden', '16', '--methods', 'naive', '--workers', '2', '--json', json],
+      { encoding: 'utf8', env: { ...process.env, CLBENCH_DAWN_BACKEND: 'null' } });
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stdout).toContain('adapter null-backend (Dawn null)');
+    const r = JSON.parse(readFileSync(json, 'utf8')) as WebgpuBenchReport;
+    // 20 programs a step (+ a loss read's stack every 32 steps), nothing uploaded through tfjs, only the row indices written (4 bytes a row, ≤ 256 rows)
+    expect(r.steps).toHaveLength(1);
+    expect(r.steps[0]).toMatchObject({ method: 'naive', uploads: 0 });
+    expect(r.steps[0].programs).toBeGreaterThanOrEqual(20);
+    expect(r.steps[0].programs).toBeLessThan(21);
+    expect(r.steps[0].bytes).toBeGreaterThan(0);
+    expect(r.steps[0].bytes).toBeLessThanOrEqual(4 * 256);
+    expect(r.shared!.map((s) => [s.workers, s.runs])).toEqual([[1, 1], [2, 2]]);
+    expect(p.stdout).toMatch(/\| 2 \| 2 \| \d+ \|/);
   });
 
   it.each([

@@ -29,8 +29,9 @@ tuning runs are all in DIR; entries still waiting for other shards are named, an
 next \`clbench run\` (same arguments) runs them.
 
   --workers N        worker threads, each with its own backend (default: ${availableParallelism()} = available cores);
-                     with --devices: threads per device process (default 1)
-  --devices 0,1,…    one pool process per device, with CUDA_VISIBLE_DEVICES and CLBENCH_GPU set to it
+                     with --devices: processes per device, one run each at a time (default 1; several runs
+                     share a GPU: \`clbench bench --backend webgpu --workers 1,2,4,8\` measures how many pay off)
+  --devices 0,1,…    pool processes per device, with CUDA_VISIBLE_DEVICES and CLBENCH_GPU set to it
                      (webgpu: an index into Dawn's adapter list, or a part of an adapter's name)
   --max-memory-mb MB per-worker limit: V8 heap (worker is replaced) and live tensor bytes
   --retries K        attempts after a failure (default 0)

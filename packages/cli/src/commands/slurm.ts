@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, UsageError, usageError, type Command } from '../args.js';
 import { backendArg, intArg } from './run.js';
 
-const USAGE = `usage: clbench slurm SUITE.json --array N [--out DIR] [--partition P] [--gpus-per-task G] [--cpus-per-task C]
+const USAGE = `usage: clbench slurm SUITE.json --array N [--out DIR] [--partition P] [--gpus-per-task G [--runs-per-gpu R]] [--cpus-per-task C]
          [--time T] [--backend B] [--retries K] [--requeue] [--script FILE] [--submit [--wait]]`;
 
 const HELP = `${USAGE}
@@ -22,6 +22,9 @@ whose tuning is incomplete are skipped with a message, never started early).
 With --requeue the job is requeue-safe: sbatch --requeue, logs appended, SIGTERM 120 s before the
 time limit; on SIGTERM (time limit or preemption) the runs stop at their next step boundary, the
 array task requeues itself, and the next start resumes each run after its last finished task.
+With --gpus-per-task, each GPU of an array task runs R runs at a time (--runs-per-gpu, default 1),
+one process each: on a GPU a step's time is mostly the CPU recording its programs, so several runs
+per GPU add up (\`clbench bench --backend webgpu --workers R\` measures how many pay off).
 Merge with: clbench report DIR --out REPORT_DIR`;
 
 const MAIN_JS = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -30,7 +33,7 @@ export const slurm: Command = {
   summary: 'write (and --submit) a Slurm job-array script that runs a suite in N shards',
   async run(argv) {
     const { values, positionals } = parse(argv, {
-      array: { type: 'string' }, out: { type: 'string', short: 'o' }, partition: { type: 'string' }, 'gpus-per-task': { type: 'string' },
+      array: { type: 'string' }, out: { type: 'string', short: 'o' }, partition: { type: 'string' }, 'gpus-per-task': { type: 'string' }, 'runs-per-gpu': { type: 'string' },
       'cpus-per-task': { type: 'string' }, time: { type: 'string' }, backend: { type: 'string' }, retries: { type: 'string' },
       script: { type: 'string' }, submit: { type: 'boolean' }, wait: { type: 'boolean' }, requeue: { type: 'boolean' },
     }, USAGE);
@@ -43,9 +46,10 @@ export const slurm: Command = {
     const out = resolve(values.out ?? join('results', suite.name));
     checkResultsDir(out);
     const retries = intArg('retries', values.retries, 0);
+    if (values['runs-per-gpu'] !== undefined && values['gpus-per-task'] === undefined) throw usageError('--runs-per-gpu needs --gpus-per-task', USAGE);
     const options = {
       suite: suitePath, out, array, jobName: `clbench-${suite.name}`, clbench: `${process.execPath} ${MAIN_JS}`,
-      partition: values.partition, gpusPerTask: intArg('gpus-per-task', values['gpus-per-task'], 1),
+      partition: values.partition, gpusPerTask: intArg('gpus-per-task', values['gpus-per-task'], 1), runsPerGpu: intArg('runs-per-gpu', values['runs-per-gpu'], 1),
       cpusPerTask: intArg('cpus-per-task', values['cpus-per-task'], 1), time: values.time,
       backend: values.backend === undefined ? undefined : backendArg(values.backend),
       runArgs: retries === undefined ? [] : ['--retries', String(retries)], requeue: values.requeue === true,

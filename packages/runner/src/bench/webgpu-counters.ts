@@ -29,6 +29,7 @@ export function countWebgpu(onEvent?: (event: string) => void): { counts: Webgpu
   const spies: [Record<string, unknown>, string, (this: Backend, ...a: unknown[]) => void][] = [
     [g.GPUComputePassEncoder.prototype, 'dispatchWorkgroups', () => { counts.programs++; onEvent?.('program'); }],
     [backend, 'runWebGPUProgram', (p) => { onEvent?.(`  (tfjs ${(p as object).constructor.name})`); }],
+    [tf.engine() as unknown as Record<string, unknown>, 'runKernel', (name) => { if ((name as string).startsWith('Clbench')) onEvent?.(`  (${name as string})`); }],
     [backend, 'uploadToGPU', function (id) {
       const d = this.tensorMap.get(id);
       if (d.values && !d.resource) { counts.uploads++; counts.bytes += d.values.byteLength; onEvent?.(`upload [${d.shape}]`); }

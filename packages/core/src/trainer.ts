@@ -141,7 +141,9 @@ export async function trainContinual(opts: TrainOptions): Promise<TrainResult> {
     try {
       if (webgpuKernels()) for (const s of sources) resident.push(residentSplit(s.split));
       /** The batch of rows `idx` of source `source` as tensors. */
-      const rows: BatchRows = resident.length ? (source, idx) => gatherResident(resident[source], idx) : (source, idx) => gather(sources[source].split, idx);
+      const rows: BatchRows = resident.length
+        ? (source, idx) => gatherResident(resident[source], idx)
+        : (source, idx) => gather(sources[source].split, idx);
       for (let epoch = 0; epoch < epochs; epoch++) {
         const batches = planEpoch(sources.map((s) => s.split.n), training.batchSize, streams.shuffle);
         for (const [step, { source, idx }] of batches.entries()) {

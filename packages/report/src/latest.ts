@@ -39,3 +39,14 @@ export function keepLatestVersions(results: RunResult[]): { results: RunResult[]
   }
   return { results: kept, leftOut };
 }
+
+/** `--latest` for the selection tables: the reporting runs `keepLatestVersions` keeps, and each
+ *  entry's tuning runs (labelled by grid point, `config.entry` naming the entry) of the code
+ *  version its reporting runs kept. Older tuning runs would otherwise score grid points, and mark a
+ *  point chosen, that the reported rows never used. */
+export function keepLatestWithTuning(results: RunResult[]): RunResult[] {
+  const { results: kept } = keepLatestVersions(results.filter((r) => r.stage !== 'tuning'));
+  const keptVersion = new Map(kept.map((r) => [JSON.stringify([r.suite, r.label]), r.codeVersion]));
+  const tuning = results.filter((r) => r.stage === 'tuning' && keptVersion.get(JSON.stringify([r.suite, r.config.entry ?? r.label])) === r.codeVersion);
+  return [...kept, ...tuning];
+}

@@ -81,6 +81,25 @@ describe('report protocol: selection on validation and step budgets', () => {
     expect(html).toContain('<td>ewc[lambda=10]</td><td class="num">2</td><td class="num">0</td><td class="num">85.00 ±');
   });
 
+  it('with --latest, scores grid points from the tuning runs of the code version the reported rows kept', async () => {
+    const at = (version: string) => (r: RunResult): RunResult => ({ ...r, codeVersion: version });
+    // an older version whose tuning preferred λ=1 and whose reporting runs used it
+    const oldTuning = [tuningRun('ewc[lambda=1]', 1, 100, 0.95), tuningRun('ewc[lambda=1]', 1, 101, 0.95), tuningRun('ewc[lambda=10]', 10, 100, 0.6)].map(at('clbench-0.5.0'));
+    const oldReporting = reportingRun(0, { train: [30, 30], consolidation: [0, 0] });
+    const oldChoice: RunResult = { ...oldReporting, codeVersion: 'clbench-0.5.0', selection: { ...oldReporting.selection!, candidate: 'ewc[lambda=1]' } };
+    const both = [...oldTuning, oldChoice, ...results.map(at('clbench-0.6.0'))];
+    const dir = mkdtempSync(join(tmpdir(), 'clbench-report-')); dirs.push(dir);
+    await writeReport(both, dir, { resultsDirs: ['r'], latest: true });
+    const { entries, cost } = JSON.parse(readFileSync(join(dir, 'aggregate.json'), 'utf8')).protocols[0];
+    // the 0.6.0 points only, as in the first test: 2 runs each, λ=10 (85.00) the one chosen
+    expect(entries[0].points.map((p: { label: string; runs: number; chosen: boolean }) => [p.label, p.runs, p.chosen])).toEqual([['ewc[lambda=1]', 2, false], ['ewc[lambda=10]', 2, true]]);
+    expect(cost).toEqual({ tuning: { runs: 4, seconds: 4 }, reporting: { runs: 3, seconds: 2 } });
+    // without --latest both versions' runs score the points, and each version's choice is marked
+    await writeReport(both, dir, { resultsDirs: ['r'] });
+    const all = JSON.parse(readFileSync(join(dir, 'aggregate.json'), 'utf8')).protocols[0].entries[0].points;
+    expect(all.map((p: { runs: number; chosen: boolean }) => [p.runs, p.chosen])).toEqual([[4, true], [3, true]]);
+  });
+
   it('refuses a results directory with tuning runs only', async () => {
     await expect(writeReport(tuning, mkdtempSync(join(tmpdir(), 'clbench-report-')), { resultsDirs: [] })).rejects.toThrow(/only tuning runs so far/);
   });

@@ -15,6 +15,7 @@ import { reuseRows } from './clnp-reuse.js';
 import { sweepGroups } from './clnp-sweep.js';
 import { compileSpec } from './compile.js';
 import { environment, type Environment } from './environment.js';
+import { keepLatestWithTuning } from './latest.js';
 import { protocols, type Protocol } from './protocol.js';
 import { reportHtml } from './html.js';
 import { comparePublished } from './published.js';
@@ -113,7 +114,7 @@ export async function writeReport(results: RunResult[], dir: string, opts: Write
     if (png) write(`${c.name}.png`, pngs[i]);
     else rmSync(join(dir, `${c.name}.png`), { force: true }); // a PNG left from an earlier report would show stale numbers
   }
-  const content = { agg, charts, env, duplicates: opts.duplicates ?? 0, protocols: protocols(results), published, png, vendorScripts };
+  const content = { agg, charts, env, duplicates: opts.duplicates ?? 0, protocols: protocols(opts.latest ? keepLatestWithTuning(results) : results), published, png, vendorScripts };
   write('summary.md', summaryMarkdown(content));
   write('aggregate.json', JSON.stringify(aggregateJson(agg, content.protocols, published), null, 1) + '\n');
   write('index.html', reportHtml(content));
